@@ -1,0 +1,23 @@
+/** The chart stage, imported only when a paper places a chart (vega is slow to import). */
+import { InputError } from '../data/errors.js';
+import type { ChartRenderer } from '../paper/figures.js';
+
+export async function loadChartStage(): Promise<ChartRenderer> {
+  const charts = await import('../charts/index.js');
+  const asInputError = (e: unknown, file: string): never => {
+    if (e instanceof charts.ChartError) throw new InputError({ file, message: e.message.replace(`${file}: `, '') });
+    throw e;
+  };
+  return {
+    async render(args) {
+      try {
+        return await charts.renderChart(args);
+      } catch (e) {
+        return asInputError(e, args.file);
+      }
+    },
+    describe(spec, values) {
+      return charts.describeChart(spec, values);
+    },
+  };
+}

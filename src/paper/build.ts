@@ -1,0 +1,91 @@
+/**
+ * One paper from its data file to the document model:
+ * load and validate -> templates -> document model (charts drawn on the way).
+ */
+import path from 'node:path';
+import { InputError } from '../data/errors.js';
+import { fillOptionalFields, validateData } from '../data/schema.js';
+import { readYamlFile } from '../data/yaml.js';
+import { buildBody, plain } from '../document/build.js';
+import type { Paper } from '../document/model.js';
+import type { RenderData } from '../template/helpers.js';
+import { loadTemplateSet, renderInline } from '../template/engine.js';
+import { placeFigure, type ChartRenderer } from './figures.js';
+import { findTemplatesDir, loadPaperType } from './project.js';
+
+export interface BuildPaperOptions {
+  templatesDir?: string;
+  /** The chart stage; loaded lazily by the caller so runs without charts skip vega. */
+  charts: () => Promise<ChartRenderer>;
+}
+
+export interface BuiltPaper {
+  paper: Paper;
+  /** Every file the paper was made from (for --watch). */
+  sources: string[];
+  /** The paper's rendered text, before it becomes the model (for diff). */
+  text: string;
+  data: unknown;
+}
+
+export async function buildPaper(dataFile: string, options: BuildPaperOptions): Promise<BuiltPaper> {
+  const loaded = readYamlFile(dataFile);
+  const raw = loaded.value as Record<string, unknown> | null;
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new InputError({ file: dataFile, line: 1, column: 1, message: 'expected a paper: fields such as "paper:", "meta:" and "figures:"' });
+  }
+  if (typeof raw.paper !== 'string') {
+    throw new InputError({ file: dataFile, ...loaded.locate(['paper']), path: 'paper', message: `expected the paper type (a folder of templates/papers/), found ${raw.paper === undefined ? 'no such field' : JSON.stringify(raw.paper)}` });
+  }
+  const templatesDir = findTemplatesDir(dataFile, options.templatesDir);
+  const type = loadPaperType(templatesDir, raw.paper, { file: dataFile, ...loaded.locate(['paper']) });
+  validateData(loaded, type.schemaFile);
+  const data = fillOptionalFields(loaded.value, type.schemaFile);
+
+  const templates = loadTemplateSet(type.layout.dir, type.dir);
+  const renderData: RenderData = { house: type.layout.style, charts: [] };
+  const text = templates.render(data, renderData);
+
+  const metaOf = (k: keyof typeof type.layout.meta) => {
+    const src = type.layout.meta[k];
+    return src === undefined ? undefined : renderInline(src, data, renderData, type.layout.file).trim();
+  };
+  const meta = {
+    title: metaOf('title') ?? '',
+    subject: metaOf('subject'),
+    author: metaOf('author') ?? '',
+    lang: metaOf('lang') ?? '',
+    date: metaOf('date') ?? '',
+  };
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(meta.date)) {
+    throw new InputError({ file: type.layout.file, path: 'meta.date', message: `the document date must come out as YYYY-MM-DD, found ${JSON.stringify(meta.date)}` });
+  }
+
+  let chartStage: ChartRenderer | undefined;
+  const body = await buildBody(text, {
+    file: `${path.relative(process.cwd(), templates.entry)} (text made from ${path.basename(dataFile)})`,
+    orderedList: type.layout.style.orderedList,
+    async figure(ref, pos) {
+      chartStage ??= await options.charts();
+      return placeFigure(renderData.charts[ref], type.dir, pos, chartStage);
+    },
+  });
+
+  const paper: Paper = {
+    type: 'paper',
+    meta: { ...meta, subject: meta.subject || undefined },
+    layout: type.layout.house,
+    ...(body.heading ? { heading: body.heading } : {}),
+    front: body.front,
+    blocks: body.blocks,
+  };
+  if (!paper.meta.subject) delete paper.meta.subject;
+  return {
+    paper,
+    text,
+    data,
+    sources: [dataFile, type.layout.file, path.join(type.dir, 'paper.yaml'), type.schemaFile, ...templates.files, ...renderData.charts.map((c) => path.join(type.dir, 'charts', `${c.id}.vl.json`))],
+  };
+}
+
+export { plain };
