@@ -2,6 +2,7 @@
  * Errors in what the user wrote (data, templates, chart specs). Each one points at a
  * file, line and column, so an officer can go straight to the mistake.
  */
+import path from 'node:path';
 
 export interface ErrorLocation {
   file: string;
@@ -17,8 +18,15 @@ export interface InputProblem extends ErrorLocation {
   severity?: 'error' | 'warning';
 }
 
+/** A file as the user would type it: relative to the working folder when inside it. */
+export function displayPath(file: string): string {
+  if (!path.isAbsolute(file)) return file;
+  const rel = path.relative(process.cwd(), file);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
+}
+
 export function formatProblem(p: InputProblem): string {
-  const where = [p.file, p.line, p.column].filter((x) => x !== undefined).join(':');
+  const where = [displayPath(p.file), p.line, p.column].filter((x) => x !== undefined).join(':');
   const path = p.path ? `${p.path}: ` : '';
   const tag = p.severity === 'warning' ? 'warning: ' : '';
   return `${where}: ${tag}${path}${p.message}`;

@@ -35,7 +35,7 @@ export type JsonSchema = Record<string, unknown>;
 
 function getAjv(): Ajv {
   if (!ajv) {
-    ajv = new Ajv({ allErrors: true, strict: false, loadSchema: undefined });
+    ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
     ajv.addFormat('date', { type: 'string', validate: isRealDate });
     ajv.addFormat('year-month', YEAR_MONTH);
     ajv.addFormat('uri', /^https?:\/\/\S+$/);
