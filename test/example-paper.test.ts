@@ -1,0 +1,122 @@
+/**
+ * The shipped example reproduces the published CAMHS paper, read back from the DOCX and
+ * the PDF by independent readers.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { example, run, tempProject } from './support/project.js';
+import { docxParagraphs, docxParts, has, libreofficePdfPages, libreofficeText, pdffonts, pdfinfo, pdftotext } from './support/readers.js';
+import { normalise, referenceLinks, referenceSentences } from './support/reference.js';
+
+let dir: string;
+let docx: string;
+let pdf: string;
+
+beforeAll(() => {
+  dir = tempProject();
+  const r = run(dir, ['build', example]);
+  expect(r.status, r.stderr).toBe(0);
+  docx = path.join(dir, 'output/camhs-contract-performance-2016-09.docx');
+  pdf = path.join(dir, 'output/camhs-contract-performance-2016-09.pdf');
+});
+
+const sentences = referenceSentences();
+
+describe('DOCX of the example paper', () => {
+  it('has every sentence of the reference paper, figures included', async () => {
+    const parts = await docxParts(docx);
+    const text = normalise(docxParagraphs(parts['word/document.xml']).join(' '));
+    expect(sentences.length).toBeGreaterThan(70);
+    const missing = sentences.filter((s) => !text.includes(s));
+    expect(missing).toEqual([]);
+  });
+
+  it('has the headings as Word headings, in order', async () => {
+    const xml = (await docxParts(docx))['word/document.xml'];
+    const headings = (xml.match(/<w:p[ >][\s\S]*?<\/w:p>/g) ?? [])
+      .filter((p) => /<w:pStyle w:val="Heading1"\/>/.test(p))
+      .map((p) => docxParagraphs(p)[0].trim());
+    expect(headings).toEqual([
+      'Introduction', 'Background', 'Contract performance', 'Contract management', 'Commissioning update',
+      'Procurement timeline', 'Financial Implications', 'Legal Implications', 'Conclusion', 'Recommendation',
+      'Background Documents', 'Contact details',
+    ]);
+  });
+
+  it('links the background documents', async () => {
+    const parts = await docxParts(docx);
+    const rels = parts['word/_rels/document.xml.rels'];
+    for (const url of referenceLinks) expect(rels).toContain(url.replace(/&/g, '&amp;'));
+    expect(parts['word/document.xml']).toMatch(/<w:hyperlink [^>]*r:id=/);
+  });
+
+  it('puts the paper\'s title and language in the core properties', async () => {
+    const core = (await docxParts(docx))['docProps/core.xml'];
+    expect(core).toContain('<dc:title>Child and Adolescent Mental Health Service Contract Performance</dc:title>');
+    expect(core).toContain('en-GB');
+  });
+
+  it.skipIf(!has('soffice'))('opens in LibreOffice with each paragraph number next to its paragraph', () => {
+    const text = libreofficeText(docx);
+    expect(text).toMatch(/3\.1\.4\s+Currently \(September 2016\) there are 624 children and young people on the waiting list/);
+    expect(text).toMatch(/1\.1\s+The current child and adolescent mental health service/);
+    expect(text).toMatch(/3\.2\.2\s+73% of children and young people have an assessment within six weeks/);
+    expect(text).toMatch(/5\.4\.2\s+The Council is one of just six Local Authorities/);
+    expect(text).toMatch(/9\.2\s+The services described above/);
+    expect(text).toMatch(/a\)\s+That Kent County Council enter into/);
+    expect(text).toMatch(/b\)\s+To delegate authority/);
+  });
+});
+
+describe('PDF of the example paper', () => {
+  it('is tagged, A4, titled, in English', () => {
+    const info = pdfinfo(pdf);
+    expect(info.Tagged).toBe('yes');
+    expect(info['Page size']).toMatch(/^595\.\d+ x 841\.\d+ pts \(A4\)/);
+    expect(info.Title).toBe('Child and Adolescent Mental Health Service Contract Performance');
+  });
+
+  it('embeds every font', () => {
+    const fonts = pdffonts(pdf);
+    expect(fonts.length).toBeGreaterThan(0);
+    for (const f of fonts) expect(f.emb, f.name).toBe('yes');
+  });
+
+  it('shows each paragraph number at the start of its paragraph\'s first line', () => {
+    const text = pdftotext(pdf);
+    expect(text).toMatch(/^\s*3\.1\.4\s+Currently \(September 2016\) there are 624/m);
+    expect(text).toMatch(/^\s*3\.2\.1\s+In September 2016 there were 315 CiC/m);
+    expect(text).toMatch(/^\s*11\.\s+Background Documents/m);
+  });
+
+  it('has every sentence of the reference paper', () => {
+    // Page furniture (footers) is dropped before comparing running text.
+    const text = normalise(pdftotext(pdf, false).replace(/^Page \d+ of \d+$/gm, ' ').replace(/\f/g, ' '));
+    const missing = sentences.filter((s) => !text.includes(s));
+    expect(missing).toEqual([]);
+  });
+
+  it.skipIf(!has('soffice'))('has within one page of what LibreOffice makes of the DOCX', () => {
+    const ours = Number(pdfinfo(pdf).Pages);
+    const theirs = libreofficePdfPages(docx);
+    expect(Math.abs(ours - theirs)).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('values from the data print literally', () => {
+  it('a provider name full of markup characters comes out as written in DOCX and PDF', async () => {
+    const d = tempProject();
+    const name = 'Acme *Care* _Trust_ #1 <NHS> & [Partners]';
+    const file = path.join(d, example);
+    const src = readFileSync(file, 'utf8').replace('name: Sussex Partnership Foundation Trust', `name: "${name}"`);
+    (await import('node:fs')).writeFileSync(file, src);
+    const r = run(d, ['build', example]);
+    expect(r.status, r.stderr).toBe(0);
+    const parts = await docxParts(path.join(d, 'output/camhs-contract-performance-2016-09.docx'));
+    const text = docxParagraphs(parts['word/document.xml']).join('\n');
+    expect(text).toContain(`provided by ${name} (SPFT)`);
+    const pdfText = normalise(pdftotext(path.join(d, 'output/camhs-contract-performance-2016-09.pdf'), false));
+    expect(pdfText).toContain(`provided by ${name} (SPFT)`);
+  });
+});
