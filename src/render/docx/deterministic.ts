@@ -1,0 +1,154 @@
+/**
+ * Post-processing of the package docx writes, so that the same Paper gives the same bytes:
+ *
+ * - docProps/core.xml is written here: dates are the paper's date at 00:00:00Z (docx writes
+ *   the clock), and dc:language is added (docx has no such property);
+ * - relationship ids docx draws at random (hyperlinks) become rId<n>;
+ * - drawing (`wp:docPr`) and bookmark ids, process-wide counters in docx, are numbered
+ *   from 1 in each document;
+ * - the zip is written again with fixed entry dates, a fixed entry order and fixed compression.
+ *
+ * It also adds what docx cannot write: `w:tblCaption` on captioned tables, and marks the
+ * legal list as a multi-level list.
+ */
+import JSZip from 'jszip';
+import type { DocumentMeta } from '../../document/model.js';
+
+export interface PostProcessOptions {
+  /** Caption of each table of word/document.xml, in order ('' for none). */
+  tableCaptions: readonly string[];
+}
+
+export function escapeXml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
+}
+
+/** The paper's date as a Date at 00:00:00Z; throws unless `date` is YYYY-MM-DD. */
+export function paperDate(date: string): Date {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  const d = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : undefined;
+  if (!d || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== date) {
+    throw new Error(`DOCX: meta.date "${date}" is not a date like 2016-12-06`);
+  }
+  return d;
+}
+
+export function coreXml(meta: DocumentMeta): string {
+  const when = `${paperDate(meta.date).toISOString().slice(0, 10)}T00:00:00Z`;
+  const el = (name: string, value: string | undefined) => (value ? `<${name}>${escapeXml(value)}</${name}>` : '');
+  return (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' +
+    '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" ' +
+    'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" ' +
+    'xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">' +
+    el('dc:title', meta.title) +
+    el('dc:subject', meta.subject) +
+    el('dc:creator', meta.author) +
+    el('cp:keywords', meta.keywords?.join(', ')) +
+    el('cp:lastModifiedBy', meta.author) +
+    el('dc:language', meta.lang) +
+    '<cp:revision>1</cp:revision>' +
+    `<dcterms:created xsi:type="dcterms:W3CDTF">${when}</dcterms:created>` +
+    `<dcterms:modified xsi:type="dcterms:W3CDTF">${when}</dcterms:modified>` +
+    '</cp:coreProperties>'
+  );
+}
+
+/** Numbers the values of `attr` in `xml` from `first`, in order of appearance, one number per old value. */
+function renumber(xml: string, pattern: RegExp, map: Map<string, number>, first: number): string {
+  return xml.replace(pattern, (_all, before: string, id: string, after: string) => {
+    if (!map.has(id)) map.set(id, first + map.size);
+    return `${before}${map.get(id)}${after}`;
+  });
+}
+
+/** Replaces relationship ids that are not rId<n> with rId<n> past the highest in use. */
+function fixRelationshipIds(rels: string, part: string): { rels: string; part: string } {
+  const ids = [...rels.matchAll(/\bId="([^"]+)"/g)].map((m) => m[1]!);
+  let next = Math.max(0, ...ids.map((id) => (/^rId(\d+)$/.exec(id) ? Number(id.slice(3)) : 0))) + 1;
+  for (const id of ids) {
+    if (/^rId\d+$/.test(id)) continue;
+    const fresh = `rId${next++}`;
+    rels = rels.split(`Id="${id}"`).join(`Id="${fresh}"`);
+    part = part.split(`"${id}"`).join(`"${fresh}"`);
+  }
+  return { rels, part };
+}
+
+/** Adds `w:tblCaption` to each top-level table of document.xml that has a caption. */
+function addTableCaptions(xml: string, captions: readonly string[]): string {
+  let i = 0;
+  const out = xml.replace(/<w:tbl>(<w:tblPr>[\s\S]*?)<\/w:tblPr>/g, (_all, props: string) => {
+    const caption = captions[i++];
+    if (caption === undefined) throw new Error('DOCX: more tables in the document than were rendered');
+    return `<w:tbl>${props}${caption ? `<w:tblCaption w:val="${escapeXml(caption)}"/>` : ''}</w:tblPr>`;
+  });
+  if (i !== captions.length) throw new Error(`DOCX: ${captions.length} tables rendered, ${i} written`);
+  return out;
+}
+
+/** The legal list is one multi-level list (docx writes every list as hybridMultilevel). */
+function markLegalMultilevel(xml: string): string {
+  return xml.replace(/<w:abstractNum [^>]*>[\s\S]*?<\/w:abstractNum>/g, (abs) =>
+    abs.includes('<w:isLgl/>') ? abs.replace('<w:multiLevelType w:val="hybridMultilevel"/>', '<w:multiLevelType w:val="multilevel"/>') : abs,
+  );
+}
+
+const TEXT_PART = /\.(xml|rels)$/;
+
+/** Order of entries in the written zip: content types and package relationships first, then by name. */
+function entryOrder(a: string, b: string): number {
+  const rank = (n: string) => (n === '[Content_Types].xml' ? 0 : n === '_rels/.rels' ? 1 : 2);
+  return rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+export async function makeDeterministic(packed: Uint8Array, meta: DocumentMeta, options: PostProcessOptions): Promise<Uint8Array> {
+  const date = paperDate(meta.date);
+  const zip = await JSZip.loadAsync(packed);
+  const names = Object.keys(zip.files).filter((n) => !zip.files[n]!.dir).sort(entryOrder);
+
+  const text = new Map<string, string>();
+  const binary = new Map<string, Uint8Array>();
+  for (const name of names) {
+    const file = zip.files[name]!;
+    if (TEXT_PART.test(name)) text.set(name, await file.async('string'));
+    else binary.set(name, await file.async('uint8array'));
+  }
+
+  text.set('docProps/core.xml', coreXml(meta));
+
+  // Relationship ids, per part and its .rels.
+  for (const name of names) {
+    const m = /^(.*)_rels\/(.+)\.rels$/.exec(name);
+    if (!m) continue;
+    const partName = `${m[1]}${m[2]}`;
+    const part = text.get(partName);
+    if (part === undefined) continue;
+    const fixed = fixRelationshipIds(text.get(name)!, part);
+    text.set(name, fixed.rels);
+    text.set(partName, fixed.part);
+  }
+
+  // Drawing and bookmark ids: unique in the document, counted from 1 over its parts in order.
+  let drawings = 0;
+  const bookmarks = new Map<string, number>();
+  const storyParts = names.filter((n) => /^word\/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$/.test(n));
+  for (const name of storyParts) {
+    let xml = text.get(name)!;
+    // Each drawing gets a number of its own.
+    xml = xml.replace(/(<wp:docPr\b[^>]*?\bid=")(\d+)(")/g, (_a, b: string, _id: string, c: string) => `${b}${++drawings}${c}`);
+    xml = renumber(xml, /(<w:bookmark(?:Start|End)\b[^>]*?\bw:id=")(\d+)(")/g, bookmarks, 1);
+    text.set(name, xml);
+  }
+
+  const document = text.get('word/document.xml');
+  if (document === undefined) throw new Error('DOCX: docx wrote no word/document.xml');
+  text.set('word/document.xml', addTableCaptions(document, options.tableCaptions));
+  const numbering = text.get('word/numbering.xml');
+  if (numbering !== undefined) text.set('word/numbering.xml', markLegalMultilevel(numbering));
+
+  const out = new JSZip();
+  const fileOptions = { date, createFolders: false, compression: 'DEFLATE' as const, compressionOptions: { level: 6 } };
+  for (const name of names) out.file(name, text.get(name) ?? binary.get(name)!, fileOptions);
+  return out.generateAsync({ type: 'uint8array', platform: 'DOS', compression: 'DEFLATE', compressionOptions: { level: 6 }, streamFiles: false });
+}

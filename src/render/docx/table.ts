@@ -1,0 +1,108 @@
+/**
+ * Tables: a caption paragraph above, fixed column widths from the relative `widths` over
+ * the (indented) text width, header rows repeated on every page, rows that never split.
+ */
+import {
+  AlignmentType,
+  BorderStyle,
+  Paragraph,
+  ShadingType,
+  Table as DocxTable,
+  TableCell,
+  TableLayoutType,
+  TableRow,
+  WidthType,
+  type IBorderOptions,
+} from 'docx';
+import type { Table, TableCell as ModelCell } from '../../document/model.js';
+import type { RenderContext } from './context.js';
+import { renderInlines } from './inlines.js';
+import { CAPTION_STYLE } from './styles.js';
+import { availableWidthMm, mmToTwip } from './units.js';
+
+const ALIGN = { left: AlignmentType.LEFT, right: AlignmentType.RIGHT, center: AlignmentType.CENTER } as const;
+
+const LINE: IBorderOptions = { style: BorderStyle.SINGLE, size: 4, color: '000000' };
+const NONE: IBorderOptions = { style: BorderStyle.NONE, size: 0, color: 'auto' };
+const HEADER_SHADING = { type: ShadingType.CLEAR, fill: 'E7E6E6', color: 'auto' };
+
+/** Cell padding in twips. Borderless tables have no left padding so text lines up with the text column. */
+const PAD = { top: 57, bottom: 57, left: 100, right: 100 };
+const PAD_BORDERLESS = { top: 0, bottom: 0, left: 0, right: 170 };
+
+/** Splits `total` twips in proportion to `weights`; the parts add up to `total` exactly. */
+export function columnWidths(total: number, columns: number, weights?: readonly number[]): number[] {
+  if (columns === 0) return [];
+  const w = weights && weights.length === columns && weights.every((x) => x > 0) ? weights : new Array<number>(columns).fill(1);
+  if (weights && weights.length !== columns) {
+    throw new Error(`DOCX: table has ${columns} columns but ${weights.length} widths`);
+  }
+  const sum = w.reduce((a, b) => a + b, 0);
+  const out = w.map((x) => Math.floor((total * x) / sum));
+  out[out.length - 1]! += total - out.reduce((a, b) => a + b, 0);
+  return out;
+}
+
+function cellParagraph(cell: ModelCell, bold: boolean, keepNext: boolean): Paragraph {
+  return new Paragraph({
+    children: renderInlines(cell.children, bold ? { bold: true } : {}),
+    alignment: ALIGN[cell.align ?? 'left'],
+    spacing: { before: 0, after: 0 },
+    keepNext,
+  });
+}
+
+export interface TableOptions {
+  /** Caption written as `w:tblCaption` when the table has none of its own (e.g. a figure's data table). */
+  accessibleCaption?: string;
+}
+
+export function renderTable(table: Table, ctx: RenderContext, options: TableOptions = {}): (Paragraph | DocxTable)[] {
+  const out: (Paragraph | DocxTable)[] = [];
+  const indentTwip = table.indented ? mmToTwip(ctx.metrics.numberColumnMm) : 0;
+  if (table.caption) {
+    out.push(ctx.paragraph({ style: CAPTION_STYLE, children: renderInlines([{ type: 'text', value: table.caption }]), indent: { left: indentTwip } }));
+  } else if (ctx.followsTable) {
+    // Two tables in a row would merge into one: a paragraph keeps them apart.
+    out.push(ctx.paragraph({ spacing: { after: 0 } }));
+  } else if (ctx.takePageBreak()) {
+    // A table cannot start a page itself: an empty paragraph carries the break.
+    out.push(new Paragraph({ pageBreakBefore: true, spacing: { after: 0 } }));
+  }
+
+  const rows = [...table.head, ...table.body];
+  const columns = Math.max(0, ...rows.map((r) => r.cells.length));
+  if (columns === 0) return out;
+  const totalTwip = mmToTwip(availableWidthMm(ctx.metrics, table.indented));
+  const widths = columnWidths(totalTwip, columns, table.widths);
+  const border = table.borderless ? NONE : LINE;
+  const margins = table.borderless ? PAD_BORDERLESS : PAD;
+
+  const docxRows = rows.map((row, r) => {
+    const isHead = r < table.head.length;
+    const cells = Array.from({ length: columns }, (_, c) => {
+      const cell = row.cells[c] ?? { children: [] };
+      return new TableCell({
+        children: [cellParagraph(cell, isHead, isHead)],
+        width: { size: widths[c]!, type: WidthType.DXA },
+        margins,
+        ...(isHead && !table.borderless ? { shading: HEADER_SHADING } : {}),
+      });
+    });
+    return new TableRow({ children: cells, tableHeader: isHead, cantSplit: true });
+  });
+
+  out.push(
+    new DocxTable({
+      rows: docxRows,
+      width: { size: totalTwip, type: WidthType.DXA },
+      columnWidths: widths,
+      layout: TableLayoutType.FIXED,
+      ...(indentTwip ? { indent: { size: indentTwip, type: WidthType.DXA } } : {}),
+      borders: { top: border, bottom: border, left: border, right: border, insideHorizontal: border, insideVertical: border },
+    }),
+  );
+  ctx.tableCaptions.push(table.caption ?? options.accessibleCaption ?? '');
+  ctx.tableWritten();
+  return out;
+}
