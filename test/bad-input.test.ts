@@ -3,7 +3,7 @@
  * and no output written or changed.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { edit, example, lineOf, run, tempProject } from './support/project.js';
@@ -105,4 +105,28 @@ describe('bad input', () => {
     expect(outputs.map(sha)).toEqual(before);
     expect(readdirSync(path.join(d, 'output')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
+});
+
+describe('bad charts fail the build with the chart file and the reason', () => {
+  const spec = 'templates/papers/camhs-contract-performance/charts/waiting-list.vl.json';
+  const cases: [string, (s: Record<string, any>) => void, RegExp][] = [
+    ['a data URL', (s) => (s.data = { url: '/etc/passwd' }), /url/i],
+    ['an image mark with a URL', (s) => s.layer.push({ mark: 'image', encoding: { url: { value: 'https://example.org/x.png' } } }), /image|url/i],
+    ['a mark that is not Vega-Lite', (s) => (s.layer[0].mark.type = 'barr'), /barr/],
+    ['a field the data lacks', (s) => (s.encoding.y.field = 'vaule'), /field "vaule"/],
+  ];
+  for (const [name, change, reason] of cases) {
+    it(name, () => {
+      const d = tempProject();
+      const file = path.join(d, spec);
+      const s = JSON.parse(readFileSync(file, 'utf8'));
+      change(s);
+      writeFileSync(file, JSON.stringify(s));
+      const r = run(d, ['build', example]);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain(spec);
+      expect(r.stderr).toMatch(reason);
+      expect(existsSync(path.join(d, 'output'))).toBe(false);
+    });
+  }
 });

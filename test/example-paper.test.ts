@@ -120,3 +120,26 @@ describe('values from the data print literally', () => {
     expect(pdfText).toContain(`provided by ${name} (SPFT)`);
   });
 });
+
+describe('charts of the example paper', () => {
+  it('the DOCX holds an SVG and a PNG per chart, each drawing with alt text and a caption', async () => {
+    const JSZip = (await import('jszip')).default;
+    const zip = await JSZip.loadAsync(readFileSync(docx));
+    const media = Object.keys(zip.files).filter((f) => f.startsWith('word/media/'));
+    expect(media.filter((f) => f.endsWith('.svg'))).toHaveLength(4);
+    expect(media.filter((f) => f.endsWith('.png'))).toHaveLength(4);
+    const xml = await zip.files['word/document.xml'].async('string');
+    const descr = [...xml.matchAll(/<wp:docPr [^>]*descr="([^"]*)"/g)].map((m) => m[1]);
+    expect(descr).toHaveLength(4);
+    expect(descr[0]).toBe('Bar chart of monthly referrals, October 2015 to September 2016: average 910 a month, lowest 671 in August, highest 1,032 in May.');
+    for (const d of descr) expect(d.length).toBeGreaterThan(40);
+    const text = docxParagraphs(xml).join('\n');
+    expect(text).toContain('Referrals averaged 910 a month; the lowest was 671 in August');
+    expect(text).toContain('The waiting list fell from 980 to 624 in a year');
+  });
+
+  it('the PDF draws chart axis labels as real text', () => {
+    const text = pdftotext(pdf, false);
+    for (const label of ['Referrals', 'Children in care', 'Specialist CiC mental health team', 'Sep 2015']) expect(text).toContain(label);
+  });
+});

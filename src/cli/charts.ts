@@ -16,8 +16,8 @@ export async function loadChartStage(): Promise<ChartRenderer> {
         return asInputError(e, args.file);
       }
     },
-    describe(spec, values) {
-      return charts.describeChart(spec, values);
+    describe(spec, values, options) {
+      return charts.describeChart(spec, values, options);
     },
   };
 }

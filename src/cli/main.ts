@@ -10,6 +10,7 @@ import { writeAllAtomic } from '../output/write.js';
 import { buildPaper } from '../paper/build.js';
 import { FORMATS, outputName, renderFormat, type Format } from '../paper/outputs.js';
 import { loadChartStage } from './charts.js';
+import { diffReport } from './diff.js';
 
 const HELP: Record<string, string> = {
   main: `committee-papers: committee papers (Word and PDF) from YAML figures and Handlebars wording
@@ -17,6 +18,7 @@ const HELP: Record<string, string> = {
 Usage:
   committee-papers build <data.yaml>... [--out DIR] [--format docx,pdf]
   committee-papers check <data.yaml>...
+  committee-papers diff <old.yaml> <new.yaml>
   committee-papers <command> --help
 
 Exit codes: 0 done; 1 a data file or template has a mistake (nothing is written); 2 wrong usage.`,
@@ -33,6 +35,11 @@ one step: a failed build leaves the last good output as it was.
 
 Checks each data file against its paper type's schema and renders its wording, without
 writing anything. Every mistake is listed with file:line:column.`,
+  diff: `committee-papers diff <old.yaml> <new.yaml> [--templates DIR]
+
+Lists what changed between two editions of a paper: each figure that changed (field,
+old value, new value) and each sentence of the paper that now reads differently, side
+by side. Writes nothing; exit 0 (1 if either edition has a mistake).`,
 };
 
 class UsageError extends Error {}
@@ -89,6 +96,17 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (positionals.length === 0) throw new UsageError(`${command}: give at least one data file`);
+  if (command === 'diff') {
+    if (positionals.length !== 2) throw new UsageError('diff: give two data files, the old edition then the new');
+    try {
+      process.stdout.write(await diffReport(positionals[0], positionals[1], values.templates));
+      return 0;
+    } catch (e) {
+      if (!isInputError(e)) throw e;
+      for (const p of e.problems) process.stderr.write(`${formatProblem(p)}\n`);
+      return 1;
+    }
+  }
   if (command === 'check' && (values.out || values.format)) throw new UsageError('check writes nothing: --out and --format do not apply');
   return build(positionals, {
     out: path.resolve(values.out ?? 'output'),

@@ -66,7 +66,8 @@ export function dataTable(rows: Row[], caption: string): Table {
 
 export interface ChartRenderer {
   render(args: { id: string; file: string; spec: Record<string, unknown>; values: Row[]; width?: number }): Promise<{ svg: string; png: Uint8Array; width: number; height: number }>;
-  describe(spec: Record<string, unknown>, values: Row[]): string;
+  /** `options`: the spec's usermeta.describe (measure, per, series, category names). */
+  describe(spec: Record<string, unknown>, values: Row[], options?: Record<string, string>): string;
 }
 
 export async function placeFigure(placement: ChartPlacement, paperDir: string, pos: SourcePosition, charts: ChartRenderer): Promise<Figure> {
@@ -79,7 +80,8 @@ export async function placeFigure(placement: ChartPlacement, paperDir: string, p
     throw new InputError({ ...pos, message: `{{chart "${placement.id}"}} data=: ${(e as Error).message}` });
   }
   const drawn = await charts.render({ id: placement.id, file, spec, values });
-  const alt = (placement.alt ?? charts.describe(spec, values)).trim();
+  const usermeta = spec.usermeta as { describe?: Record<string, string> } | undefined;
+  const alt = (placement.alt ?? charts.describe(spec, values, usermeta?.describe)).trim();
   if (!alt) throw new InputError({ file, message: `chart "${placement.id}" has no alt text: give alt="..." to {{chart}} or describe its data` });
   return {
     type: 'figure',

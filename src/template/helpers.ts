@@ -188,6 +188,25 @@ export const helpers: Record<string, HelperDelegate> = {
         return `the same as in ${when}`;
     }
   },
+  /** {{span series months=12}} -> "October 2015 to September 2016": the months a window covers */
+  span(...args: unknown[]) {
+    const { params, options } = split(args);
+    const ps = windowOf(series(params[0], 'span'), options);
+    const first = formatMonth(ps[0].period);
+    const last = formatMonth(ps[ps.length - 1].period);
+    return first === last ? first : `${first} to ${last}`;
+  },
+  /** {{trend series from="2015-09"}} -> "rose" / "fell" / "did not change" (up=, down=, same= to reword) */
+  trend(...args: unknown[]) {
+    const { params, options } = split(args);
+    const s = series(params[0], 'trend');
+    const ps = points(s);
+    const from = (options.hash.from as string | undefined) ?? ps[Math.max(0, ps.length - 13)].period;
+    if (!(from in s)) throw new HelperError(`{{trend}} the series has no value for ${from}`);
+    const h = options.hash as Record<string, string | undefined>;
+    const d = direction(s[from], ps[ps.length - 1].value);
+    return d === 'increase' ? (h.up ?? 'rose') : d === 'decrease' ? (h.down ?? 'fell') : (h.same ?? 'did not change');
+  },
   /** {{average series months=12}} -> 910 (rounded as the house does) */
   average(...args: unknown[]) {
     const { params, options } = split(args);

@@ -1,0 +1,190 @@
+/**
+ * Vega-Lite spec + values -> SVG and PNG.
+ *
+ * vega, vega-lite and resvg are imported on first use only (a run that draws no chart does
+ * not pay for them). Renders run one at a time: Vega numbers SVG defs (gradients, clip
+ * paths) with process-wide counters that we reset before each render, so two renders must
+ * not interleave. The same spec and values give byte-identical SVG and PNG.
+ */
+import type { TopLevelSpec } from 'vega-lite';
+import { fontFiles } from '../fonts/files.js';
+import { ChartError } from './errors.js';
+import { prepareSpec, SpecProblem } from './prepare.js';
+import { measureTextWidth, preloadFonts, type TextItem } from './text-metrics.js';
+import { FONT_FAMILY } from './theme.js';
+
+export interface ChartInput {
+  /** Chart id, for messages. */
+  id: string;
+  /** The spec's file, for messages only. */
+  file: string;
+  /** Parsed Vega-Lite spec; its data is `{"name": "values"}` or absent. */
+  spec: unknown;
+  /** The figures bound to the chart: one plain object per row. */
+  values: readonly Record<string, unknown>[];
+  /** Target width in CSS px (default 600). A single (or layered) view is fitted to it. */
+  width?: number;
+}
+
+export interface RenderedChart {
+  svg: string;
+  /** PNG at 2x the SVG's size, white background. */
+  png: Uint8Array;
+  /** Natural size of the SVG in CSS px. */
+  width: number;
+  height: number;
+  /** The compiled Vega spec. */
+  spec: object;
+  /** Warnings from vega-lite and vega (the chart was drawn despite them). */
+  warnings: string[];
+}
+
+type Vega = typeof import('vega');
+type VegaLite = typeof import('vega-lite');
+type ResvgClass = typeof import('@resvg/resvg-js').Resvg;
+
+interface Engine {
+  vega: Vega;
+  vl: VegaLite;
+  Resvg: ResvgClass;
+}
+
+let enginePromise: Promise<Engine> | undefined;
+
+/** Import vega, vega-lite and resvg once, and teach Vega real text widths. */
+export function loadEngine(): Promise<Engine> {
+  enginePromise ??= (async (): Promise<Engine> => {
+    const [vega, vl, resvg] = await Promise.all([import('vega'), import('vega-lite'), import('@resvg/resvg-js')]);
+    const metrics = (vega as unknown as { textMetrics: { width: (item: TextItem, text: unknown) => number } })
+      .textMetrics;
+    metrics.width = measureTextWidth;
+    preloadFonts();
+    return { vega, vl, Resvg: resvg.Resvg };
+  })().catch((err: unknown) => {
+    enginePromise = undefined;
+    throw err;
+  });
+  return enginePromise;
+}
+
+/** A logger for vega-lite and vega that keeps what they say. */
+function collectingLogger() {
+  const warnings: string[] = [];
+  const errors: string[] = [];
+  const text = (args: unknown[]) => args.map((a) => (a instanceof Error ? a.message : String(a))).join(' ');
+  let level = 2;
+  const logger = {
+    level(l?: number) {
+      if (l === undefined) return level;
+      level = l;
+      return logger;
+    },
+    error: (...args: unknown[]) => {
+      errors.push(text(args));
+      return logger;
+    },
+    warn: (...args: unknown[]) => {
+      warnings.push(text(args));
+      return logger;
+    },
+    info: () => logger,
+    debug: () => logger,
+  };
+  return { logger, warnings, errors };
+}
+
+/** A Vega loader that refuses everything and remembers what was asked. */
+function refusingLoader() {
+  const attempts: string[] = [];
+  const refuse = async (uri: unknown): Promise<never> => {
+    attempts.push(String(uri));
+    throw new Error(`charts may not load anything (asked for ${String(uri)})`);
+  };
+  return { attempts, loader: { load: refuse, sanitize: refuse, http: refuse, file: refuse } };
+}
+
+const resvgOptions = {
+  fitTo: { mode: 'zoom' as const, value: 2 },
+  background: 'white',
+  font: {
+    loadSystemFonts: false,
+    fontFiles: Object.values(fontFiles),
+    defaultFontFamily: FONT_FAMILY,
+    sansSerifFamily: FONT_FAMILY,
+  },
+};
+
+function svgSize(svg: string): { width: number; height: number } {
+  const tag = /^<svg\b[^>]*>/.exec(svg)?.[0] ?? '';
+  const width = Number(/\swidth="([\d.]+)"/.exec(tag)?.[1]);
+  const height = Number(/\sheight="([\d.]+)"/.exec(tag)?.[1]);
+  return { width, height };
+}
+
+async function renderOnce(input: ChartInput): Promise<RenderedChart> {
+  const fail = (reason: string, cause?: unknown): ChartError =>
+    new ChartError(input.file, input.id, reason, cause === undefined ? undefined : { cause });
+
+  let prepared;
+  try {
+    prepared = prepareSpec(input.spec, input.values, input.width);
+  } catch (err) {
+    if (err instanceof SpecProblem) throw fail(err.message);
+    throw err;
+  }
+
+  const { vega, vl, Resvg } = await loadEngine();
+
+  const vlLog = collectingLogger();
+  let compiled: ReturnType<VegaLite['compile']>['spec'];
+  try {
+    compiled = vl.compile(prepared.spec as unknown as TopLevelSpec, { logger: vlLog.logger }).spec;
+  } catch (err) {
+    throw fail(`not a valid Vega-Lite spec: ${err instanceof Error ? err.message : String(err)}`, err);
+  }
+  if (vlLog.errors.length) throw fail(`not a valid Vega-Lite spec: ${vlLog.errors.join('; ')}`);
+
+  const vgLog = collectingLogger();
+  const { attempts, loader } = refusingLoader();
+  let svg: string;
+  try {
+    vega.resetSVGDefIds();
+    const view = new vega.View(vega.parse(compiled), {
+      renderer: 'none',
+      loader: loader as unknown as import('vega').Loader,
+      logger: vgLog.logger as unknown as import('vega').LoggerInterface,
+    });
+    try {
+      svg = await view.toSVG();
+    } finally {
+      view.finalize();
+    }
+  } catch (err) {
+    throw fail(`Vega could not draw the chart: ${err instanceof Error ? err.message : String(err)}`, err);
+  }
+  if (attempts.length) {
+    throw fail(`the chart tried to load ${attempts.map((a) => JSON.stringify(a)).join(', ')}: charts may not load files or URLs`);
+  }
+  if (vgLog.errors.length) throw fail(`Vega could not draw the chart: ${vgLog.errors.join('; ')}`);
+
+  const { width, height } = svgSize(svg);
+  if (!(width > 0 && height > 0)) throw fail('Vega drew an empty chart (no size)');
+
+  const rendered = new Resvg(svg, resvgOptions).render();
+  const buf = rendered.asPng();
+  const png = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+
+  return { svg, png, width, height, spec: compiled, warnings: [...vlLog.warnings, ...vgLog.warnings] };
+}
+
+let queue: Promise<unknown> = Promise.resolve();
+
+/**
+ * Draw one chart. Throws ChartError (message `<file>: chart "<id>": <reason>`) when the
+ * spec loads anything, is not valid Vega-Lite, or names a field the values lack.
+ */
+export function renderChart(input: ChartInput): Promise<RenderedChart> {
+  const run = queue.then(() => renderOnce(input));
+  queue = run.catch(() => undefined);
+  return run;
+}
