@@ -5,11 +5,13 @@
  */
 import { parseArgs } from 'node:util';
 import path from 'node:path';
-import { formatProblem, isInputError } from '../data/errors.js';
+import { displayPath, formatProblem, isInputError } from '../data/errors.js';
 import { writeAllAtomic } from '../output/write.js';
 import { buildPaper } from '../paper/build.js';
 import { FORMATS, outputName, renderFormat, type Format } from '../paper/outputs.js';
+import { findTemplatesDir } from '../paper/project.js';
 import { loadChartStage } from './charts.js';
+import { watchPapers, type BuildResult } from './watch.js';
 import { diffReport } from './diff.js';
 
 const HELP: Record<string, string> = {
@@ -30,7 +32,10 @@ one step: a failed build leaves the last good output as it was.
 
   --out DIR          where to write (default: output)
   --format LIST      docx, pdf or docx,pdf (default: docx,pdf)
-  --templates DIR    the templates folder (default: the nearest templates/ above the data file)`,
+  --templates DIR    the templates folder (default: the nearest templates/ above the data file)
+  --watch            keep running; rebuild a paper when its data file, a template, partial,
+                     schema or chart spec it uses changes. A mistake is shown and the last
+                     good output stays.`,
   check: `committee-papers check <data.yaml>... [--templates DIR]
 
 Checks each data file against its paper type's schema and renders its wording, without
@@ -51,26 +56,37 @@ function parseFormats(value: string | undefined): Format[] {
   return [...new Set(list)] as Format[];
 }
 
-async function build(files: string[], opts: { out: string; formats: Format[]; templates?: string; write: boolean }): Promise<number> {
-  let failed = 0;
-  for (const file of files) {
-    try {
-      const built = await buildPaper(file, { templatesDir: opts.templates, charts: loadChartStage });
-      if (!opts.write) {
-        process.stdout.write(`${file}: ok\n`);
-        continue;
-      }
-      const outputs = [];
-      for (const format of opts.formats) outputs.push({ file: outputName(file, opts.out, format), bytes: await renderFormat(built.paper, format) });
-      writeAllAtomic(outputs);
-      for (const o of outputs) process.stdout.write(`wrote ${path.relative(process.cwd(), o.file)}\n`);
-    } catch (e) {
-      if (!isInputError(e)) throw e;
-      failed++;
-      for (const p of e.problems) process.stderr.write(`${formatProblem(p)}\n`);
-      process.stderr.write(`${file}: ${e.problems.length} problem${e.problems.length === 1 ? '' : 's'}; nothing written for this paper\n`);
+interface BuildOptions {
+  out: string;
+  formats: Format[];
+  templates?: string;
+  write: boolean;
+}
+
+/** Build one paper; problems in the input are reported, not thrown. */
+async function buildOne(file: string, opts: BuildOptions): Promise<BuildResult> {
+  try {
+    const built = await buildPaper(file, { templatesDir: opts.templates, charts: loadChartStage });
+    if (!opts.write) {
+      process.stdout.write(`${file}: ok\n`);
+      return { ok: true, sources: built.sources };
     }
+    const outputs = [];
+    for (const format of opts.formats) outputs.push({ file: outputName(file, opts.out, format), bytes: await renderFormat(built.paper, format) });
+    writeAllAtomic(outputs);
+    for (const o of outputs) process.stdout.write(`wrote ${displayPath(o.file)}\n`);
+    return { ok: true, sources: built.sources };
+  } catch (e) {
+    if (!isInputError(e)) throw e;
+    for (const p of e.problems) process.stderr.write(`${formatProblem(p)}\n`);
+    process.stderr.write(`${file}: ${e.problems.length} problem${e.problems.length === 1 ? '' : 's'}; nothing written for this paper\n`);
+    return { ok: false, sources: [] };
   }
+}
+
+async function build(files: string[], opts: BuildOptions): Promise<number> {
+  let failed = 0;
+  for (const file of files) if (!(await buildOne(file, opts)).ok) failed++;
   return failed ? 1 : 0;
 }
 
@@ -89,6 +105,7 @@ export async function main(argv: string[]): Promise<number> {
       format: { type: 'string', short: 'f' },
       templates: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
+      watch: { type: 'boolean', short: 'w' },
     },
   });
   if (values.help) {
@@ -108,12 +125,19 @@ export async function main(argv: string[]): Promise<number> {
     }
   }
   if (command === 'check' && (values.out || values.format)) throw new UsageError('check writes nothing: --out and --format do not apply');
-  return build(positionals, {
+  const opts: BuildOptions = {
     out: path.resolve(values.out ?? 'output'),
     formats: parseFormats(values.format),
     templates: values.templates,
     write: command === 'build',
-  });
+  };
+  if (values.watch) {
+    if (command !== 'build') throw new UsageError('--watch goes with build');
+    const dirs = [...new Set(positionals.map((f) => findTemplatesDir(f, values.templates)))];
+    watchPapers(positionals, dirs, (f) => buildOne(f, opts), (line) => process.stdout.write(line + '\n'));
+    return new Promise<number>(() => {}); // runs until stopped
+  }
+  return build(positionals, opts);
 }
 
 main(process.argv.slice(2)).then(

@@ -3,7 +3,7 @@
  * file are reported at once, each with line, column, field path, what was expected and
  * what was found. Unknown keys are errors (the schemas say additionalProperties: false).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
@@ -29,7 +29,16 @@ const formatNames: Record<string, string> = {
 
 /** One Ajv per process: compiled schemas are cached by file. */
 let ajv: Ajv | undefined;
-const compiled = new Map<string, { validate: ValidateFunction; schema: JsonSchema }>();
+const compiled = new Map<string, { validate: ValidateFunction; schema: JsonSchema; files: Map<string, string> }>();
+
+function fileKey(file: string): string {
+  try {
+    const st = statSync(file);
+    return `${st.mtimeMs}:${st.size}`;
+  } catch {
+    return 'missing';
+  }
+}
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -56,13 +65,20 @@ function readSchema(file: string): JsonSchema {
 export function loadSchema(file: string): { validate: ValidateFunction; schema: JsonSchema } {
   const abs = path.resolve(file);
   const hit = compiled.get(abs);
-  if (hit) return hit;
+  if (hit && [...hit.files].every(([f, k]) => fileKey(f) === k)) return hit;
+  if (hit) {
+    // A schema changed on disk (e.g. under --watch): start again with a fresh Ajv.
+    ajv = undefined;
+    compiled.clear();
+  }
   const a = getAjv();
   const seen = new Set<string>();
+  const files = new Map<string, string>();
   const addWithRefs = (f: string): JsonSchema => {
     const id = pathToFileURL(f).href;
     const existing = a.getSchema(id)?.schema as JsonSchema | undefined;
     if (existing) return existing;
+    files.set(f, fileKey(f));
     const schema = { ...readSchema(f), $id: id };
     seen.add(f);
     for (const ref of collectFileRefs(schema)) {
@@ -74,7 +90,7 @@ export function loadSchema(file: string): { validate: ValidateFunction; schema: 
   };
   const schema = addWithRefs(abs);
   const validate = a.getSchema(pathToFileURL(abs).href)!;
-  const entry = { validate, schema };
+  const entry = { validate, schema, files };
   compiled.set(abs, entry);
   return entry;
 }

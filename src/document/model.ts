@@ -43,6 +43,19 @@ export interface LineBreak {
   type: 'break';
 }
 
+/**
+ * The page on which a part of a pack starts or ends, e.g. in an agenda's "(Pages 11 - 24)".
+ * `value` is the number as laid out by the PDF renderer; a DOCX writes a PAGEREF field
+ * (to the bookmark `<part>-start` / `<part>-end`) with `value` as its shown result, so Word
+ * keeps it right if the pagination differs.
+ */
+export interface PageRef {
+  type: 'pageRef';
+  part: string;
+  edge: 'start' | 'end';
+  value: string;
+}
+
 export type Block = Heading | Paragraph | List | Table | Figure | PageBreak;
 
 export interface Heading {
@@ -177,4 +190,22 @@ export interface Paper {
   heading?: Inline[];
   front: FrontRow[];
   blocks: Block[];
+}
+
+/**
+ * A pack: several papers bound into one document (front sheet and agenda first), each
+ * part starting on a new page, page numbers running on across parts.
+ */
+export interface Pack {
+  type: 'pack';
+  meta: DocumentMeta;
+  parts: PackPart[];
+}
+
+export interface PackPart {
+  /** Anchor name, unique in the pack (e.g. "item-6"): bookmarks `<id>-start` and `<id>-end`. */
+  id: string;
+  /** Bookmark (outline) title, e.g. "6. CAMHS contract performance". */
+  title: string;
+  paper: Paper;
 }

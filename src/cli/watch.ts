@@ -1,0 +1,78 @@
+/**
+ * build --watch: rebuild the papers a change affects (its data file, or a template,
+ * partial, schema, layout or chart spec it was made from). Errors are shown and the
+ * last good outputs stay; watching goes on.
+ */
+import { watch as fsWatch, type FSWatcher } from 'node:fs';
+import path from 'node:path';
+
+export interface BuildResult {
+  ok: boolean;
+  /** Every file the paper was made from; empty when the build failed before knowing. */
+  sources: string[];
+}
+
+export function watchPapers(
+  dataFiles: string[],
+  templatesDirs: string[],
+  buildOne: (file: string) => Promise<BuildResult>,
+  log: (line: string) => void,
+): { close(): void; ready: Promise<void> } {
+  const sources = new Map<string, Set<string>>();
+  const watchers: FSWatcher[] = [];
+  let pending = new Set<string>();
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+
+  const run = async (files: string[]) => {
+    for (const f of files) {
+      const started = performance.now();
+      const r = await buildOne(f);
+      if (r.sources.length) sources.set(f, new Set(r.sources.map((s) => path.resolve(s))));
+      log(`${r.ok ? 'rebuilt' : 'failed'} ${f} in ${Math.round(performance.now() - started)} ms${r.ok ? '' : ' (last good output kept)'}`);
+    }
+  };
+
+  const affected = (changed: string[]): string[] =>
+    dataFiles.filter((d) => {
+      const known = sources.get(d);
+      // A paper whose last build failed early is rebuilt on any change.
+      return changed.some((c) => c === path.resolve(d) || !known || known.has(c));
+    });
+
+  const onChange = (file: string) => {
+    pending.add(path.resolve(file));
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      const changed = [...pending];
+      pending = new Set();
+      const papers = affected(changed);
+      if (papers.length) running = running.then(() => run(papers));
+    }, 60);
+  };
+
+  const ready = run(dataFiles).then(() => {
+    // Watch folders, not files: editors (and sed -i) save by replacing the file.
+    const wanted = new Set(dataFiles.map((d) => path.resolve(d)));
+    for (const dir of new Set(dataFiles.map((d) => path.dirname(path.resolve(d))))) {
+      watchers.push(
+        fsWatch(dir, (_e, name) => {
+          const full = name ? path.join(dir, name.toString()) : '';
+          if (wanted.has(full)) onChange(full);
+        }),
+      );
+    }
+    for (const dir of templatesDirs) {
+      watchers.push(fsWatch(dir, { recursive: true }, (_e, name) => name && onChange(path.join(dir, name.toString()))));
+    }
+    log(`watching ${dataFiles.length} paper${dataFiles.length === 1 ? '' : 's'} and ${templatesDirs.join(', ')} (Ctrl+C to stop)`);
+  });
+  running = ready;
+  return {
+    ready,
+    close() {
+      clearTimeout(timer);
+      for (const w of watchers) w.close();
+    },
+  };
+}
