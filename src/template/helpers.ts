@@ -242,6 +242,11 @@ export const helpers: Record<string, HelperDelegate> = {
     if (d === 0) return 'on';
     return `${formatNumber(d)} ${d === 1 ? unit.replace(/s$/, '') : unit} ${v > target ? 'above' : 'below'}`;
   },
+  /** {{subtract a b}} -> a - b, as a number (for sums in data passed on to other helpers) */
+  subtract(...args: unknown[]) {
+    const { params } = split(args);
+    return num(params[0], 'subtract') - num(params[1], 'subtract');
+  },
   /** Comparisons for conditional wording: {{#if (gt a b)}} */
   eq: (a: unknown, b: unknown) => a === b,
   gt: (a: unknown, b: unknown) => Number(a) > Number(b),
