@@ -167,6 +167,8 @@ async function renderOnce(input: ChartInput): Promise<RenderedChart> {
   }
   if (vgLog.errors.length) throw fail(`Vega could not draw the chart: ${vgLog.errors.join('; ')}`);
 
+  // A solid line's dash pattern "1,0" has a zero-length gap, which PDF writers reject: drop it.
+  svg = svg.replace(/ stroke-dasharray="1,0"/g, '');
   const { width, height } = svgSize(svg);
   if (!(width > 0 && height > 0)) throw fail('Vega drew an empty chart (no size)');
 

@@ -10,7 +10,7 @@ import { buildBody, plain } from '../document/build.js';
 import type { Paper } from '../document/model.js';
 import type { RenderData } from '../template/helpers.js';
 import { loadTemplateSet, renderInline } from '../template/engine.js';
-import { placeFigure, type ChartRenderer } from './figures.js';
+import { figureWidthPx, placeFigure, type ChartRenderer } from './figures.js';
 import { findTemplatesDir, loadPaperType } from './project.js';
 
 export interface BuildPaperOptions {
@@ -67,7 +67,7 @@ export async function buildPaper(dataFile: string, options: BuildPaperOptions): 
     orderedList: type.layout.style.orderedList,
     async figure(ref, pos) {
       chartStage ??= await options.charts();
-      return placeFigure(renderData.charts[ref], type.dir, pos, chartStage);
+      return placeFigure(renderData.charts[ref], type.dir, pos, chartStage, figureWidthPx(type.layout.house));
     },
   });
 

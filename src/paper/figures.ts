@@ -5,7 +5,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../data/errors.js';
-import type { Figure, SourcePosition, Table } from '../document/model.js';
+import type { Figure, HouseLayout, SourcePosition, Table } from '../document/model.js';
 import type { ChartPlacement } from '../template/helpers.js';
 import { formatNumber } from '../template/format.js';
 import { isSeries, seriesRows } from '../template/series.js';
@@ -70,7 +70,13 @@ export interface ChartRenderer {
   describe(spec: Record<string, unknown>, values: Row[], options?: Record<string, string>): string;
 }
 
-export async function placeFigure(placement: ChartPlacement, paperDir: string, pos: SourcePosition, charts: ChartRenderer): Promise<Figure> {
+/** Width in CSS pixels of the text column a figure sits in (A4, 96 px to the inch). */
+export function figureWidthPx(layout: HouseLayout): number {
+  const mm = 210 - layout.marginsMm.left - layout.marginsMm.right - layout.numberColumnMm;
+  return Math.round((mm / 25.4) * 96);
+}
+
+export async function placeFigure(placement: ChartPlacement, paperDir: string, pos: SourcePosition, charts: ChartRenderer, width: number): Promise<Figure> {
   const file = path.join(paperDir, 'charts', `${placement.id}.vl.json`);
   const spec = readSpec(file, placement.id, pos);
   let values: Row[];
@@ -79,7 +85,7 @@ export async function placeFigure(placement: ChartPlacement, paperDir: string, p
   } catch (e) {
     throw new InputError({ ...pos, message: `{{chart "${placement.id}"}} data=: ${(e as Error).message}` });
   }
-  const drawn = await charts.render({ id: placement.id, file, spec, values });
+  const drawn = await charts.render({ id: placement.id, file, spec, values, width });
   const usermeta = spec.usermeta as { describe?: Record<string, string> } | undefined;
   const alt = (placement.alt ?? charts.describe(spec, values, usermeta?.describe)).trim();
   if (!alt) throw new InputError({ file, message: `chart "${placement.id}" has no alt text: give alt="..." to {{chart}} or describe its data` });
