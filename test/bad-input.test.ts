@@ -75,11 +75,12 @@ describe('bad input', () => {
 
   it('a template syntax error names the template file and line', () => {
     const d = fresh();
-    const partial = 'templates/papers/camhs-contract-performance/partials/conclusion.hbs';
-    edit(d, partial, '# Conclusion', '# Conclusion {{#if}}');
+    const partial = 'templates/papers/camhs-contract-performance/partials/introduction.hbs';
+    edit(d, partial, '{{figures.provider.name}}', '{{figures.provider.name}');
+    const line = lineOf(d, partial, 'provider.name}');
     const r = run(d, ['check', example]);
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(new RegExp(`${partial}:1:\\d+: template syntax error`));
+    expect(r.stderr).toMatch(new RegExp(`${partial}:${line}:\\d+: template syntax error`));
   });
 
   it('wrong usage exits 2', () => {

@@ -17,6 +17,8 @@ export interface BuildPaperOptions {
   templatesDir?: string;
   /** The chart stage; loaded lazily by the caller so runs without charts skip vega. */
   charts: () => Promise<ChartRenderer>;
+  /** In a pack: page ranges of the agenda's items, for {{pages}}. */
+  pages?: RenderData['pages'];
 }
 
 export interface BuiltPaper {
@@ -43,7 +45,7 @@ export async function buildPaper(dataFile: string, options: BuildPaperOptions): 
   const data = fillOptionalFields(loaded.value, type.schemaFile);
 
   const templates = loadTemplateSet(type.layout.dir, type.dir);
-  const renderData: RenderData = { house: type.layout.style, charts: [] };
+  const renderData: RenderData = { house: type.layout.style, charts: [], ...(options.pages ? { pages: options.pages } : {}) };
   const text = templates.render(data, renderData);
 
   const metaOf = (k: keyof typeof type.layout.meta) => {

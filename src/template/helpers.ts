@@ -34,7 +34,15 @@ export interface ChartPlacement {
 export interface RenderData {
   house: HouseStyle;
   charts: ChartPlacement[];
+  /** In a pack: the pages each item's paper starts and ends on, by item number. */
+  pages?: Record<string, { start: number; end: number }>;
 }
+
+/** Markup the document builder reads as a page reference (see PageRef in the model). */
+const pageRef = (part: string, edge: 'start' | 'end', value: number) => `:pageref[${value}]{part="${part}" edge="${edge}"}`;
+
+/** The pack part id of an agenda item. */
+export const itemPartId = (number: unknown) => `item-${String(number)}`;
 
 /** Thrown by helpers for a misuse in a template; the engine adds the template file and line. */
 export class HelperError extends Error {}
@@ -121,6 +129,29 @@ export const helpers: Record<string, HelperDelegate> = {
   monthName(...args: unknown[]) {
     const { params } = split(args);
     return monthName(str(params[0], 'monthName', 'a month YYYY-MM'));
+  },
+  /** {{weekday "2019-01-29"}} -> Tuesday */
+  weekday(...args: unknown[]) {
+    const { params } = split(args);
+    const iso = str(params[0], 'weekday', 'a date YYYY-MM-DD');
+    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+    if (!m) throw new HelperError(`{{weekday}} expected a date YYYY-MM-DD, found ${JSON.stringify(iso)}`);
+    const day = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3])).getUTCDay();
+    return ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'][day];
+  },
+  /** {{pages 5}} -> "(Pages 11 - 24)": where agenda item 5's paper sits in the pack */
+  pages(...args: unknown[]) {
+    const { params, options } = split(args);
+    const s = state(options);
+    if (!s.pages) throw new HelperError('{{pages}} page ranges are known only when building a pack (committee-papers pack)');
+    const id = itemPartId(params[0]);
+    const range = s.pages[id];
+    if (!range) throw new HelperError(`{{pages}} no paper for agenda item ${String(params[0])}`);
+    const text =
+      range.start === range.end
+        ? `(Page ${pageRef(id, 'start', range.start)})`
+        : `(Pages ${pageRef(id, 'start', range.start)} \\- ${pageRef(id, 'end', range.end)})`;
+    return { toHTML: () => text };
   },
   /** {{financialYear 2016}} -> 2016/17 */
   financialYear(...args: unknown[]) {

@@ -1,0 +1,124 @@
+/**
+ * What every layout module of the PDF renderer shares: the document, the tagger, font
+ * metrics and the page geometry (all in points, pdfkit's top-down coordinates).
+ */
+import type PDFDocument from 'pdfkit';
+import type { HouseLayout } from '../../document/model.js';
+import { FONT_NAME, type FontStyle, type Measure } from './fonts.js';
+import { baselineOffset, type LinkIds, type Line } from './layout.js';
+import { LinkScope, type StructElem, type Tagger } from './tagging.js';
+
+export type Doc = typeof PDFDocument;
+
+export const MM = 72 / 25.4;
+
+export const TEXT_COLOR = '#000000';
+/** Link blue (GOV.UK's), 5:1 contrast on white. */
+export const LINK_COLOR = '#1D70B8';
+export const RULE_COLOR = '#000000';
+export const BORDER_COLOR = '#595959';
+export const HEAD_FILL = '#E7E6E6';
+export const MUTED_COLOR = '#3B3B3B';
+
+export interface Geometry {
+  pageWidth: number;
+  pageHeight: number;
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+  /** Width of the paragraph number column (the text column starts at left + numberColumn). */
+  numberColumn: number;
+}
+
+export interface RenderContext {
+  doc: Doc;
+  tagger: Tagger;
+  measure: Measure;
+  ids: LinkIds;
+  layout: HouseLayout;
+  geo: Geometry;
+}
+
+/** Draws one string with its baseline at `baseline`. */
+export function drawString(ctx: RenderContext, text: string, style: FontStyle, size: number, x: number, baseline: number, color = TEXT_COLOR): void {
+  if (text === '') return;
+  const { doc } = ctx;
+  doc.font(FONT_NAME[style]).fontSize(size).fillColor(color);
+  doc.text(text, x, baseline, { lineBreak: false, baseline: 'alphabetic' } as PDFKit.Mixins.TextOptions);
+}
+
+/** Where the text of a line goes in the structure tree. */
+export interface LineTarget {
+  elem: StructElem;
+  /** Marked-content tag of plain text (the element's type). */
+  tag: string;
+  links: LinkScope;
+}
+
+export function lineTarget(ctx: RenderContext, elem: StructElem, tag: string): LineTarget {
+  return { elem, tag, links: new LinkScope(ctx.tagger, elem) };
+}
+
+/**
+ * Draws a line of styled fragments with its box top at `top`, tagging plain text as content
+ * of the target element and link text as Link elements (with their annotations). With no
+ * target the line is drawn as an artifact's body (the caller has opened the artifact).
+ */
+export function drawLine(
+  ctx: RenderContext,
+  line: Line,
+  x: number,
+  top: number,
+  size: number,
+  target: LineTarget | null,
+  color = TEXT_COLOR,
+): void {
+  const { tagger, doc } = ctx;
+  const baseline = top + baselineOffset(size);
+  const frags = line.fragments;
+  let i = 0;
+  while (i < frags.length) {
+    const frag = frags[i]!;
+    if (frag.link) {
+      const draw = (): void => {
+        drawString(ctx, frag.text, frag.style, size, x + frag.x, baseline, LINK_COLOR);
+        // Underline, inside the link's marked content.
+        const uy = baseline + size * 0.11;
+        doc.save().lineWidth(Math.max(0.5, size * 0.05)).strokeColor(LINK_COLOR)
+          .moveTo(x + frag.x, uy).lineTo(x + frag.x + frag.width, uy).stroke().restore();
+      };
+      if (target) {
+        const elem = target.links.element(frag.link.id, doc.page);
+        tagger.content(elem, 'Link', draw);
+        const h = size * 1.15;
+        tagger.linkAnnotation(elem, x + frag.x, baseline - size * 0.9, frag.width, h, frag.link.url, frag.link.url);
+      } else {
+        draw();
+      }
+      i++;
+      continue;
+    }
+    // A run of plain fragments: one marked-content sequence.
+    let j = i;
+    while (j < frags.length && !frags[j]!.link) j++;
+    const run = frags.slice(i, j);
+    const draw = (): void => {
+      for (const f of run) drawString(ctx, f.text, f.style, size, x + f.x, baseline, color);
+    };
+    if (target) {
+      target.links.close();
+      tagger.content(target.elem, target.tag, draw);
+    } else {
+      draw();
+    }
+    i = j;
+  }
+}
+
+/** Horizontal offset of a line inside a box of `width`, for an alignment. */
+export function alignOffset(line: Line, width: number, align: 'left' | 'right' | 'center' | undefined): number {
+  if (align === 'right') return Math.max(0, width - line.width);
+  if (align === 'center') return Math.max(0, (width - line.width) / 2);
+  return 0;
+}

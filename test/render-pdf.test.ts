@@ -1,0 +1,567 @@
+/**
+ * The PDF writer, read back with independent readers: pdfjs-dist (text, structure tree,
+ * metadata, annotations), poppler (pdftotext, pdffonts, pdfinfo) and qpdf (raw objects).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { getDocument, type PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import type { Figure, Paper } from '../src/document/model.js';
+import { checkAccessible, renderPdf } from '../src/render/pdf/index.js';
+import { breakLines, inlineRuns, LinkIds } from '../src/render/pdf/layout.js';
+import { samplePaper, sampleSvg } from './fixtures/sample-paper.js';
+import {
+  ampersandTitlePaper,
+  chartFontsPaper,
+  headingAndBreakPaper,
+  headingAtBottomPaper,
+  linkOverPageBreakPaper,
+  KEPT_HEADING,
+  KEPT_LINES,
+  LONG_TABLE_ROWS,
+  LONG_URL,
+  LONG_WORD,
+  longTableHead,
+  longTableLines,
+  longTablePaper,
+  longWordsPaper,
+} from './fixtures/pdf-papers.js';
+
+const A4 = { width: 595.28, height: 841.89 };
+const MARGIN = (20 * 72) / 25.4;
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'render-pdf-'));
+});
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+let fileCount = 0;
+function save(bytes: Uint8Array): string {
+  const file = path.join(dir, `f${++fileCount}.pdf`);
+  writeFileSync(file, bytes);
+  return file;
+}
+
+function run(cmd: string, args: string[]): string {
+  return execFileSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+}
+
+async function open(bytes: Uint8Array): Promise<PDFDocumentProxy> {
+  return getDocument({ data: new Uint8Array(bytes), verbosity: 0 }).promise;
+}
+
+interface Item {
+  str: string;
+  x: number;
+  y: number;
+  width: number;
+  /** 'mcid' when inside tagged marked content, 'artifact' inside an Artifact, 'none' otherwise. */
+  marking: 'mcid' | 'artifact' | 'none';
+  /** pdfjs id of the innermost tagged marked content ("p10R_mc3"), matching the struct tree's content ids. */
+  mc?: string;
+}
+
+/** Text items of a page with their marked-content context. */
+async function pageItems(doc: PDFDocumentProxy, n: number): Promise<Item[]> {
+  const page = await doc.getPage(n);
+  const content = await page.getTextContent({ includeMarkedContent: true });
+  const stack: string[] = [];
+  const ids: (string | undefined)[] = [];
+  const out: Item[] = [];
+  for (const item of content.items as any[]) {
+    if (item.type === 'beginMarkedContent' || item.type === 'beginMarkedContentProps') {
+      stack.push(item.tag === 'Artifact' ? 'artifact' : item.id != null ? 'mcid' : 'other');
+      ids.push(item.id ?? undefined);
+    } else if (item.type === 'endMarkedContent') {
+      stack.pop();
+      ids.pop();
+    } else if (typeof item.str === 'string') {
+      const marking = stack.includes('artifact') ? 'artifact' : stack.includes('mcid') ? 'mcid' : 'none';
+      const mc = [...ids].reverse().find((id) => id !== undefined);
+      out.push({ str: item.str, x: item.transform[4], y: item.transform[5], width: item.width, marking, ...(mc ? { mc } : {}) });
+    }
+  }
+  return out;
+}
+
+interface StructNode {
+  role: string;
+  alt?: string;
+  children: StructNode[];
+  /** Ids of the marked content directly inside the element. */
+  content: string[];
+}
+
+/** The structure tree as pdfjs reads it, page by page (elements split over pages appear on each). */
+async function structTrees(doc: PDFDocumentProxy): Promise<StructNode[]> {
+  const convert = (node: any): StructNode => ({
+    role: node.role,
+    ...(node.alt ? { alt: node.alt } : {}),
+    children: (node.children ?? []).filter((c: any) => c.role).map(convert),
+    content: (node.children ?? []).filter((c: any) => c.type === 'content').map((c: any) => c.id),
+  });
+  const out: StructNode[] = [];
+  for (let i = 1; i <= doc.numPages; i++) {
+    const tree = await (await doc.getPage(i)).getStructTree();
+    if (tree) out.push(convert(tree));
+  }
+  return out;
+}
+
+function walk(nodes: StructNode[], visit: (n: StructNode, parent: StructNode | null) => void, parent: StructNode | null = null): void {
+  for (const n of nodes) {
+    visit(n, parent);
+    walk(n.children, visit, n);
+  }
+}
+
+/** Every object of the file (qpdf's JSON), keyed "obj:N 0 R". */
+function qpdfObjects(file: string): Record<string, any> {
+  const json = JSON.parse(run('qpdf', ['--json=2', '--json-key=qpdf', file]));
+  const objects: Record<string, any> = {};
+  for (const [key, value] of Object.entries(json.qpdf[1] as Record<string, any>)) {
+    if (key.startsWith('obj:')) objects[key] = value;
+  }
+  return objects;
+}
+
+function pageText(file: string, page: number): string {
+  return run('pdftotext', ['-layout', '-f', String(page), '-l', String(page), file, '-']);
+}
+
+function pageCount(file: string): number {
+  return Number(/Pages:\s+(\d+)/.exec(run('pdfinfo', [file]))![1]);
+}
+
+describe('renderPdf: the sample paper', () => {
+  let bytes: Uint8Array;
+  let file: string;
+  let doc: PDFDocumentProxy;
+
+  beforeAll(async () => {
+    bytes = await renderPdf(samplePaper());
+    file = save(bytes);
+    doc = await open(bytes);
+  });
+
+  it('is an A4, tagged PDF with a title (pdfinfo)', () => {
+    const info = run('pdfinfo', [file]);
+    expect(info).toMatch(/^Tagged:\s+yes$/m);
+    expect(info).toMatch(/^Page size:\s+595\.28 x 841\.89 pts \(A4\)$/m);
+    expect(info).toMatch(/^Title:\s+Child and Adolescent Mental Health Service Contract Performance$/m);
+    expect(info).toMatch(/^CreationDate:\s+Tue Dec\s+6 00:00:00 2016 UTC$/m);
+  });
+
+  it('embeds every font, all Arimo, none of the standard 14 (pdffonts)', () => {
+    const rows = run('pdffonts', [file]).trim().split('\n').slice(2);
+    expect(rows.length).toBeGreaterThanOrEqual(2);
+    for (const row of rows) {
+      const cols = row.trim().split(/\s+/);
+      // name type... emb sub uni objectID gen: emb is the 5th column from the end.
+      expect(cols[cols.length - 5], row).toBe('yes');
+      expect(cols[0], row).toMatch(/^[A-Z]{6}\+Arimo-(Regular|Bold|Italic|BoldItalic)$/);
+    }
+  });
+
+  it('draws chart text in the embedded Arimo whatever family the SVG asks for (pdffonts)', async () => {
+    const chart = save(await renderPdf(chartFontsPaper()));
+    const rows = run('pdffonts', [chart]).trim().split('\n').slice(2);
+    const names = rows.map((r) => r.trim().split(/\s+/)[0]!.replace(/^[A-Z]{6}\+/, '')).sort();
+    // Regular and bold for the caption; italic and bold italic come only from the chart.
+    expect(names).toEqual(['Arimo-Bold', 'Arimo-BoldItalic', 'Arimo-Italic', 'Arimo-Regular']);
+    for (const row of rows) expect(row.trim().split(/\s+/).at(-5), row).toBe('yes');
+    const text = run('pdftotext', [chart, '-']);
+    // Rotated axis labels too: each SVG text is extracted whole (ActualText), not in pieces.
+    for (const label of ['Plain sans-serif label', 'Bold Helvetica label', 'Italic serif label', 'Bold italic monospace label', 'Sep 2015', 'Nov (£) 2015']) {
+      expect(text).toContain(label);
+    }
+  });
+
+  it('prints each paragraph number at the start of its paragraph (pdftotext -layout)', () => {
+    const text = run('pdftotext', ['-layout', file, '-']);
+    expect(text).toMatch(/^\s*1\.\s+Introduction$/m);
+    expect(text).toMatch(/^\s*1\.1\s+The current service is provided by Sussex Partnership Foundation Trust \(SPFT\)\.$/m);
+    expect(text).toMatch(/^\s*2\.1\s+Mainstream service$/m);
+    expect(text).toMatch(/^\s*2\.1\.1\s+Currently \(September 2016\) there are 624 children/m);
+    expect(text).toMatch(/^\s*2\.1\.2\s+The whole system comprises:$/m);
+    expect(text).toMatch(/^\s*3\.1\s+At its meeting the Committee endorsed the decision:$/m);
+    expect(text).toMatch(/^\s*•\s+HeadStart$/m);
+    expect(text).toMatch(/^\s*b\)\s+To delegate authority to the Corporate Director$/m);
+    expect(text).toMatch(/^\s*Subject:\s+Child and Adolescent Mental Health Service Contract/m);
+    expect(text).toMatch(/Summary: This report provides an update/);
+    expect(text).toContain('An italic word, a value with *stars* _under_ #hash <angle> & [bracket].');
+    expect(text).toMatch(/^\s*Page 1 of 2$/m);
+    expect(text).toMatch(/^\s*Page 2 of 2$/m);
+  });
+
+  it('reads the number and then the text of a paragraph, in content order (pdfjs)', async () => {
+    let all = '';
+    for (let i = 1; i <= doc.numPages; i++) all += (await pageItems(doc, i)).map((it) => it.str).join('');
+    expect(all).toContain('2.1.1 Currently (September 2016) there are 624 children');
+    expect(all).toContain('1. Introduction');
+    expect(all).toContain('• HeadStart');
+  });
+
+  it('tags every text item or marks it as an artifact; the footer is an artifact', async () => {
+    let footers = 0;
+    let chartLabels = 0;
+    for (let i = 1; i <= doc.numPages; i++) {
+      for (const item of await pageItems(doc, i)) {
+        if (item.str.trim() === '') continue;
+        expect(item.marking, `"${item.str}" on page ${i}`).not.toBe('none');
+        if (/^Page \d of \d$/.test(item.str)) {
+          footers++;
+          expect(item.marking).toBe('artifact');
+        } else {
+          expect(item.marking, `"${item.str}" on page ${i}`).toBe('mcid');
+        }
+        if (item.str === 'August') chartLabels++;
+      }
+    }
+    expect(footers).toBe(doc.numPages);
+    // The chart's text is real text (drawn by svg-to-pdfkit), tagged inside the Figure.
+    expect(chartLabels).toBe(1);
+  });
+
+  it('has the structure tree Document > H1/H2, P, L > LI > Lbl + LBody, Table > TH, Figure with alt, Link, Caption', async () => {
+    const trees = await structTrees(doc);
+    expect(trees.every((t) => t.role === 'Root' && t.children.length === 1 && t.children[0]!.role === 'Document')).toBe(true);
+    const headings: string[] = [];
+    const roles = new Set<string>();
+    const alts: string[] = [];
+    walk(trees, (n, parent) => {
+      roles.add(n.role);
+      if (/^H\d$/.test(n.role)) headings.push(n.role);
+      if (n.role === 'Figure') alts.push(n.alt ?? '');
+      if (n.role === 'LI') expect(n.children.map((c) => c.role)).toEqual(['Lbl', 'LBody']);
+      if (n.role === 'LI') expect(parent?.role).toBe('L');
+      if (n.role === 'TH' || n.role === 'TD') expect(parent?.role).toBe('TR');
+      if (n.role === 'Link') expect(['P', 'LBody', 'TD', 'TH', 'H1', 'H2', 'H3']).toContain(parent?.role);
+    });
+    expect(headings).toEqual(['H1', 'H1', 'H2', 'H1', 'H1']);
+    for (const role of ['P', 'L', 'LI', 'Lbl', 'LBody', 'Table', 'THead', 'TBody', 'TR', 'TH', 'TD', 'Figure', 'Caption', 'Link']) {
+      expect(roles.has(role), role).toBe(true);
+    }
+    expect(alts).toEqual(['Bar chart of monthly referrals: lowest 671 in August, highest 1,032 in May.']);
+  });
+
+  it('has heading levels that never skip', async () => {
+    const paper = samplePaper();
+    // An H3 straight after an H1 in the model is tagged H2.
+    paper.blocks.splice(3, 0, { type: 'heading', level: 3, children: [{ type: 'text', value: 'Deep heading' }] });
+    const headings: string[] = [];
+    walk(await structTrees(await open(await renderPdf(paper))), (n) => {
+      if (/^H\d$/.test(n.role)) headings.push(n.role);
+    });
+    expect(headings.slice(0, 2)).toEqual(['H1', 'H2']);
+    let level = 0;
+    for (const h of headings) {
+      const l = Number(h.slice(1));
+      expect(l).toBeLessThanOrEqual(level + 1);
+      level = l;
+    }
+  });
+
+  it('has MarkInfo Marked, Lang en-GB, DisplayDocTitle, title and PDF/UA identification', async () => {
+    expect(await doc.getMarkInfo()).toMatchObject({ Marked: true });
+    const { info, metadata } = await doc.getMetadata();
+    expect(info).toMatchObject({ Language: 'en-GB', Title: 'Child and Adolescent Mental Health Service Contract Performance', Author: 'Kent County Council' });
+    expect(metadata?.get('dc:title')).toBe('Child and Adolescent Mental Health Service Contract Performance');
+    expect(metadata?.get('pdfuaid:part')).toBe('1');
+    expect(metadata?.get('xmp:createdate')).toBe('2016-12-06T00:00:00Z');
+    const prefs = await doc.getViewerPreferences();
+    expect(prefs).toMatchObject({ DisplayDocTitle: true });
+
+    const objects = qpdfObjects(file);
+    const catalog = Object.values(objects).find((o) => o.value?.['/Type'] === '/Catalog').value;
+    expect(catalog['/Lang']).toBe('u:en-GB');
+    expect(objects[`obj:${catalog['/ViewerPreferences']}`].value['/DisplayDocTitle']).toBe(true);
+    expect(objects[`obj:${catalog['/MarkInfo']}`].value['/Marked']).toBe(true);
+  });
+
+  it('writes /Scope on header cells: Column in data tables, Row in the front block (qpdf)', () => {
+    const ths = Object.values(qpdfObjects(file)).filter((o) => o.value?.['/S'] === '/TH').map((o) => o.value['/A']?.['/Scope']);
+    expect(ths.filter((s) => s === '/Column')).toHaveLength(2);
+    expect(ths.filter((s) => s === '/Row')).toHaveLength(5);
+    expect(ths.every((s) => s === '/Row' || s === '/Column')).toBe(true);
+  });
+
+  it('makes the link clickable and ties its annotations to the Link element (qpdf, pdfjs)', async () => {
+    const objects = qpdfObjects(file);
+    const url = 'https://democracy.kent.gov.uk/documents/s63942/C1%20-%20Procurement%20of%20Children%20and%20Young%20Peoples%20Mental%20Health%20Service.pdf';
+    const annots = Object.entries(objects).filter(([, o]) => o.value?.['/Subtype'] === '/Link');
+    expect(annots.length).toBeGreaterThanOrEqual(2); // one per line of the wrapped URL
+    const links = Object.values(objects).filter((o) => o.value?.['/S'] === '/Link');
+    const objrs = links.flatMap((l) => (l.value['/K'] as any[]).filter((k) => typeof k === 'object' && k['/Type'] === '/OBJR').map((k) => k['/Obj']));
+    for (const [key, annot] of annots) {
+      expect(objrs).toContain(key.slice(4));
+      expect(typeof annot.value['/StructParent']).toBe('number');
+      expect(annot.value['/Contents']).toBe(`u:${url}`);
+      expect(objects[`obj:${annot.value['/A']}`].value['/URI']).toBe(`u:${url}`);
+    }
+    // The Link element holds the link's text itself (not just the annotation).
+    const links2: StructNode[] = [];
+    walk((await structTrees(doc)).slice(1, 2), (n) => {
+      if (n.role === 'Link') links2.push(n);
+    });
+    expect(links2).toHaveLength(1);
+    const items = await pageItems(doc, 2);
+    const linkText = items.filter((i) => i.mc && links2[0]!.content.includes(i.mc)).map((i) => i.str).join('');
+    expect(linkText).toBe(url);
+    const pageAnnots = await (await doc.getPage(2)).getAnnotations();
+    expect(pageAnnots.filter((a: any) => a.subtype === 'Link').map((a: any) => a.url)).toEqual([url, url]);
+  });
+
+  it('draws the chart as a tagged vector figure, shrunk (aspect kept) to stay on page 1 with its caption', async () => {
+    const figures = Object.values(qpdfObjects(file)).filter((o) => o.value?.['/S'] === '/Figure');
+    expect(figures).toHaveLength(1);
+    const [x1, y1, x2, y2] = figures[0].value['/A']['/BBox'] as number[];
+    const full = A4.width - 2 * MARGIN - (15 * 72) / 25.4; // indented: the text column's width
+    expect((x2! - x1!) / (y2! - y1!)).toBeCloseTo(400 / 200, 3);
+    expect(x2! - x1!).toBeLessThan(full);
+    expect(x2! - x1!).toBeGreaterThanOrEqual(full * 0.7 - 0.01);
+    const page1: string[] = [];
+    walk((await structTrees(doc)).slice(0, 1), (n) => page1.push(n.role));
+    expect(page1).toContain('Figure');
+    const text = pageText(file, 1);
+    expect(text).toContain('Referrals were lowest in August');
+    expect(text).toContain('Source: provider monthly reports');
+    // Vectors, not an image: no image XObject among the file's streams.
+    const streams = Object.values(qpdfObjects(file)).filter((o) => o.stream?.dict);
+    expect(streams.length).toBeGreaterThan(0);
+    expect(streams.some((o) => o.stream.dict['/Subtype'] === '/Image')).toBe(false);
+  });
+
+  it('draws nothing beyond the right margin', async () => {
+    for (let i = 1; i <= doc.numPages; i++) {
+      for (const item of await pageItems(doc, i)) {
+        expect(item.x + item.width, item.str).toBeLessThanOrEqual(A4.width - MARGIN + 0.5);
+        expect(item.x, item.str).toBeGreaterThanOrEqual(MARGIN - 0.5);
+      }
+    }
+  });
+});
+
+describe('renderPdf: page layout', () => {
+  it('repeats the table header on every page and never splits a row', async () => {
+    const file = save(await renderPdf(longTablePaper()));
+    const pages = pageCount(file);
+    expect(pages).toBeGreaterThanOrEqual(3);
+    const texts = Array.from({ length: pages }, (_, i) => pageText(file, i + 1));
+    const pageOf = (needle: RegExp): number[] => {
+      const found: number[] = [];
+      texts.forEach((text, i) => {
+        if (needle.test(text)) found.push(i + 1);
+      });
+      return found;
+    };
+    for (let n = 1; n <= LONG_TABLE_ROWS; n++) {
+      const [a, b] = longTableLines(n);
+      const first = pageOf(new RegExp(`${a}$`, 'm'));
+      const second = pageOf(new RegExp(`${b}$`, 'm'));
+      expect(first, a).toHaveLength(1);
+      expect(second, `row ${n}'s two lines on one page`).toEqual(first);
+    }
+    const headerLine = new RegExp(`^\\s*${longTableHead[0]}\\s+${longTableHead[1]}\\s*$`);
+    for (let p = 2; p <= pages; p++) {
+      const lines = texts[p - 1]!.split('\n').filter((l) => l.trim() !== '');
+      expect(lines[0], `first line of page ${p}`).toMatch(headerLine);
+      expect(lines[1], `first row of page ${p}`).toMatch(/^\s*Row \d+\s+First line of row \d+$/);
+    }
+    // The repeated header is page furniture: tagged once (2 TH), drawn as an artifact after.
+    const ths = Object.values(qpdfObjects(file)).filter((o) => o.value?.['/S'] === '/TH');
+    expect(ths).toHaveLength(3); // 2 column headers + the front block's label
+    const doc = await open(await renderPdf(longTablePaper()));
+    const repeated = (await pageItems(doc, 2)).filter((i) => i.str === longTableHead[0]);
+    expect(repeated.map((i) => i.marking)).toEqual(['artifact']);
+  });
+
+  it('moves a heading that would end a page to the next page, with its paragraph', async () => {
+    let moved = 0;
+    for (let fillers = 24; fillers <= 34; fillers++) {
+      const doc = await open(await renderPdf(headingAtBottomPaper(fillers)));
+      const pages: Item[][] = [];
+      for (let i = 1; i <= doc.numPages; i++) {
+        // Body text only: the footer sits in the bottom margin.
+        pages.push((await pageItems(doc, i)).filter((it) => it.str.trim() !== '' && it.y > MARGIN));
+      }
+      const find = (s: string): number => pages.findIndex((items) => items.some((it) => it.str.includes(s)));
+      const hp = find(KEPT_HEADING);
+      expect(hp, `fillers=${fillers}`).toBeGreaterThanOrEqual(0);
+      expect(find(KEPT_LINES[0]!), `fillers=${fillers}: first line with the heading`).toBe(hp);
+      expect(find(KEPT_LINES[1]!), `fillers=${fillers}: second line with the heading`).toBe(hp);
+      const lowest = Math.min(...pages[hp]!.map((it) => it.y));
+      const headingY = pages[hp]!.find((it) => it.str.includes(KEPT_HEADING))!.y;
+      expect(headingY, `fillers=${fillers}: heading is not the last line of its page`).toBeGreaterThan(lowest);
+      if (hp > 0 && pages[hp]!.every((it) => it.y <= headingY)) {
+        // The heading starts a page: was there room for it on the previous one?
+        const free = Math.min(...pages[hp - 1]!.map((it) => it.y)) - MARGIN;
+        if (free > 12 * 1.25 + 16 + 3) moved++;
+      }
+    }
+    // At least one filler count put the heading on the last line of a page, and it moved.
+    expect(moved).toBeGreaterThanOrEqual(1);
+  });
+
+  it('sets the paper heading first (H1), honours page breaks and draws a figure\'s data table', async () => {
+    const bytes = await renderPdf(headingAndBreakPaper(sampleSvg));
+    const file = save(bytes);
+    expect(pageCount(file)).toBe(2);
+    const one = pageText(file, 1);
+    const two = pageText(file, 2);
+    expect(one.trim().split('\n')[0]).toMatch(/^Item 6: Children’s mental health services$/);
+    expect(one).toContain('Before the break.');
+    expect(two).toMatch(/^\s*1\.\s+After the break$/m);
+    expect(two).toMatch(/^1\.\s+First point$/m); // not indented: the label at the margin
+    expect(two).toMatch(/^\s+May\s+1,032$/m);
+    expect(two).toMatch(/^Contact:\s+Jane Smith, Commissioner$/m);
+    const trees = await structTrees(await open(bytes));
+    const top = trees.flatMap((t) => t.children[0]!.children.map((c) => c.role));
+    expect(top).toEqual(['H1', 'Table', 'P', 'H1', 'L', 'Div', 'Table', 'Table']);
+    const div = trees[1]!.children[0]!.children.find((c) => c.role === 'Div')!;
+    expect(div.children.map((c) => c.role)).toEqual(['Caption', 'Figure']); // no source line here
+    expect(div.children[1]).toMatchObject({ role: 'Figure', alt: 'Bar chart: August 671, May 1,032.' });
+  });
+
+  it('ties each link annotation to a Link element on its own page, also when a link runs over a page break', async () => {
+    let split = 0;
+    for (let fillers = 26; fillers <= 32; fillers += 2) {
+      const objects = qpdfObjects(save(await renderPdf(linkOverPageBreakPaper(fillers))));
+      const pageOfAnnot = new Map<string, string>();
+      for (const [key, o] of Object.entries(objects)) {
+        if (o.value?.['/Type'] !== '/Page') continue;
+        for (const annot of o.value['/Annots'] ?? []) pageOfAnnot.set(annot, key.slice(4));
+      }
+      const objrs = Object.values(objects)
+        .filter((o) => o.value?.['/S'] === '/Link')
+        .flatMap((o) => (o.value['/K'] as any[]).filter((k) => typeof k === 'object' && k['/Type'] === '/OBJR'));
+      expect(objrs.length, `fillers=${fillers}`).toBe(pageOfAnnot.size);
+      for (const objr of objrs) expect(objr['/Pg'], `fillers=${fillers}`).toBe(pageOfAnnot.get(objr['/Obj']));
+      if (new Set(pageOfAnnot.values()).size > 1) split++;
+    }
+    expect(split).toBeGreaterThanOrEqual(1);
+  });
+
+  it('breaks long URLs and words instead of running off the page', async () => {
+    const bytes = await renderPdf(longWordsPaper());
+    const doc = await open(bytes);
+    let joined = '';
+    for (let i = 1; i <= doc.numPages; i++) {
+      for (const item of await pageItems(doc, i)) {
+        expect(item.x + item.width, item.str).toBeLessThanOrEqual(A4.width - MARGIN + 0.5);
+        joined += item.str;
+      }
+    }
+    const compact = joined.replace(/\s+/g, '');
+    expect(compact).toContain(LONG_URL);
+    expect(compact).toContain(LONG_WORD);
+    // The link is still one link: an annotation on each of its lines, all to the URL.
+    const annots = (await (await doc.getPage(1)).getAnnotations()).filter((a: any) => a.subtype === 'Link');
+    expect(annots.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(annots.map((a: any) => a.url))).toEqual(new Set([LONG_URL]));
+    const text = run('pdftotext', ['-layout', save(bytes), '-']);
+    // Broken at URL punctuation: a line ends just after a '/' or '-'.
+    expect(text).toMatch(/https:\/\/www\.kent\.gov\.uk\/[^\s]*[/-]$/m);
+  });
+});
+
+describe('line breaking', () => {
+  const measure = (_style: string, size: number, text: string): number => text.length * size * 0.5;
+
+  it('breaks at spaces, keeps styles per fragment and drops spaces at line ends', () => {
+    const ids = new LinkIds();
+    const runs = inlineRuns([{ type: 'text', value: 'aaaa bbbb ' }, { type: 'strong', children: [{ type: 'text', value: 'cccc dddd' }] }], ids);
+    const lines = breakLines(runs, 60, 10, measure);
+    expect(lines.map((l) => l.fragments.map((f) => `${f.style}:${f.text}`))).toEqual([
+      ['regular:aaaa bbbb'],
+      ['bold:cccc dddd'],
+    ]);
+  });
+
+  it('breaks a URL wider than the line at a slash, else anywhere', () => {
+    const runs = inlineRuns([{ type: 'text', value: 'https://example.org/aaaaaaaaaaaa/bbbbbbbb' }], new LinkIds());
+    const lines = breakLines(runs, 150, 10, measure); // 30 characters a line
+    expect(lines.map((l) => l.fragments.map((f) => f.text).join(''))).toEqual(['https://example.org/', 'aaaaaaaaaaaa/bbbbbbbb']);
+    const word = breakLines(inlineRuns([{ type: 'text', value: 'x'.repeat(70) }], new LinkIds()), 150, 10, measure);
+    expect(word.map((l) => l.width)).toEqual([150, 150, 50]);
+  });
+});
+
+describe('renderPdf: accessibility checks', () => {
+  it('refuses a paper without a title', async () => {
+    const paper = samplePaper();
+    paper.meta.title = '  ';
+    await expect(renderPdf(paper)).rejects.toThrow(/PDF: the document has no title \(meta\.title\): set `title` in the data file/);
+    expect(() => checkAccessible(paper)).toThrow(/no title/);
+  });
+
+  it('refuses a paper without a language', async () => {
+    const paper = samplePaper();
+    paper.meta.lang = '';
+    await expect(renderPdf(paper)).rejects.toThrow(/PDF: the document has no language \(meta\.lang\): set `lang`/);
+  });
+
+  it('refuses a figure without alternative text, naming the figure and where it came from', async () => {
+    const paper = samplePaper();
+    const figure = paper.blocks.find((b): b is Figure => b.type === 'figure')!;
+    figure.alt = ' ';
+    figure.pos = { file: 'data/camhs.yaml', line: 12, column: 3 };
+    await expect(renderPdf(paper)).rejects.toThrow(/PDF: figure "referrals" \(data\/camhs\.yaml:12:3\) has no alternative text \(alt\): write `alt`/);
+  });
+
+  it('accepts the sample paper', () => {
+    expect(() => checkAccessible(samplePaper())).not.toThrow();
+  });
+});
+
+describe('renderPdf: metadata and determinism', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+    delete process.env.TZ;
+  });
+
+  it('writes well-formed XMP for a title with & and <', async () => {
+    const doc = await open(await renderPdf(ampersandTitlePaper()));
+    const { info, metadata } = await doc.getMetadata();
+    expect(info).toMatchObject({ Title: 'Health & Wellbeing <Board> “Update”' });
+    expect(metadata?.get('dc:title')).toBe('Health & Wellbeing <Board> “Update”');
+  });
+
+  it('gives identical bytes for the same paper, whatever the clock and time zone', async () => {
+    const first = await renderPdf(samplePaper());
+    const second = await renderPdf(samplePaper());
+    expect(Buffer.from(second).equals(Buffer.from(first))).toBe(true);
+
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2031-07-04T13:45:00Z'));
+    process.env.TZ = 'Pacific/Chatham';
+    const later = await renderPdf(samplePaper());
+    expect(Buffer.from(later).equals(Buffer.from(first))).toBe(true);
+  });
+
+  it('changes the bytes when the paper date changes (the date is really used)', async () => {
+    const paper: Paper = samplePaper();
+    paper.meta.date = '2017-01-31';
+    const other = await renderPdf(paper);
+    const base = await renderPdf(samplePaper());
+    expect(Buffer.from(other).equals(Buffer.from(base))).toBe(false);
+    expect((await (await open(other)).getMetadata()).metadata?.get('xmp:createdate')).toBe('2017-01-31T00:00:00Z');
+  });
+
+  it('writes the sample paper to /tmp/sample.pdf for inspection (and the layout papers to $PDF_DUMP_DIR)', async () => {
+    writeFileSync('/tmp/sample.pdf', await renderPdf(samplePaper()));
+    const dump = process.env.PDF_DUMP_DIR;
+    if (dump) {
+      writeFileSync(path.join(dump, 'long-table.pdf'), await renderPdf(longTablePaper()));
+      writeFileSync(path.join(dump, 'heading-bottom.pdf'), await renderPdf(headingAtBottomPaper(29)));
+      writeFileSync(path.join(dump, 'long-words.pdf'), await renderPdf(longWordsPaper()));
+      writeFileSync(path.join(dump, 'heading-break.pdf'), await renderPdf(headingAndBreakPaper(sampleSvg)));
+      writeFileSync(path.join(dump, 'chart-fonts.pdf'), await renderPdf(chartFontsPaper()));
+    }
+  });
+});
