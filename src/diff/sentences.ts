@@ -10,7 +10,7 @@ export interface Sentence {
 }
 
 function plain(list: Inline[]): string {
-  return list.map((i) => (i.type === 'text' ? i.value : i.type === 'break' ? ' ' : plain(i.children))).join('');
+  return list.map((i) => (i.type === 'text' ? i.value : i.type === 'break' ? ' ' : i.type === 'pageRef' ? i.value : plain(i.children))).join('');
 }
 
 export function splitSentences(text: string): string[] {

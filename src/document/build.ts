@@ -129,6 +129,14 @@ export async function buildBody(text: string, options: BuildOptions): Promise<Bu
           result.push(...inlines(n.children));
           break;
         case 'textDirective':
+          if (n.name === 'pageref') {
+            const part = n.attributes?.part;
+            const edge = n.attributes?.edge;
+            const value = plain(inlines(n.children as PhrasingContent[]));
+            if (!part || (edge !== 'start' && edge !== 'end')) fail(n, ':pageref needs part="..." and edge="start" or "end"');
+            else result.push({ type: 'pageRef', part, edge, value });
+            break;
+          }
           // "word:word" in template text is not a directive: keep it as written.
           result.push({ type: 'text', value: `:${n.name}` }, ...inlines(n.children as PhrasingContent[]));
           break;
@@ -291,5 +299,5 @@ function mergeText(list: Inline[]): Inline[] {
 }
 
 export function plain(list: Inline[]): string {
-  return list.map((i) => (i.type === 'text' ? i.value : i.type === 'break' ? ' ' : 'children' in i ? plain(i.children) : '')).join('');
+  return list.map((i) => (i.type === 'text' ? i.value : i.type === 'break' ? ' ' : i.type === 'pageRef' ? i.value : plain(i.children))).join('');
 }

@@ -20,7 +20,7 @@ export interface SourcePosition {
   column: number;
 }
 
-export type Inline = Text | Strong | Emphasis | Link | LineBreak;
+export type Inline = Text | Strong | Emphasis | Link | LineBreak | PageRef;
 
 export interface Text {
   type: 'text';
