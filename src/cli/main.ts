@@ -13,6 +13,7 @@ import { findTemplatesDir } from '../paper/project.js';
 import { loadChartStage } from './charts.js';
 import { watchPapers, type BuildResult } from './watch.js';
 import { diffReport } from './diff.js';
+import { buildPack } from './pack.js';
 
 const HELP: Record<string, string> = {
   main: `committee-papers: committee papers (Word and PDF) from YAML figures and Handlebars wording
@@ -21,6 +22,7 @@ Usage:
   committee-papers build <data.yaml>... [--out DIR] [--format docx,pdf]
   committee-papers check <data.yaml>...
   committee-papers diff <old.yaml> <new.yaml>
+  committee-papers pack <pack.yaml>... [--out DIR] [--format pdf,docx]
   committee-papers <command> --help
 
 Exit codes: 0 done; 1 a data file or template has a mistake (nothing is written); 2 wrong usage.`,
@@ -45,6 +47,12 @@ writing anything. Every mistake is listed with file:line:column.`,
 Lists what changed between two editions of a paper: each figure that changed (field,
 old value, new value) and each sentence of the paper that now reads differently, side
 by side. Writes nothing; exit 0 (1 if either edition has a mistake).`,
+  pack: `committee-papers pack <pack.yaml>... [--out DIR] [--format pdf,docx] [--templates DIR]
+
+Builds a meeting's pack: the front sheet and agenda (from the pack file), then each
+item's paper (the data files the agenda names), in one PDF and one DOCX. Each paper
+starts on a new page; page numbers run on through the pack; the agenda's page ranges
+are read from the real layout. The PDF has bookmarks for every item and section.`,
 };
 
 class UsageError extends Error {}
@@ -67,6 +75,7 @@ interface BuildOptions {
 async function buildOne(file: string, opts: BuildOptions): Promise<BuildResult> {
   try {
     const built = await buildPaper(file, { templatesDir: opts.templates, charts: loadChartStage });
+    for (const w of built.warnings) process.stderr.write(`${formatProblem(w)}\n`);
     if (!opts.write) {
       process.stdout.write(`${file}: ok\n`);
       return { ok: true, sources: built.sources };
@@ -123,6 +132,13 @@ export async function main(argv: string[]): Promise<number> {
       for (const p of e.problems) process.stderr.write(`${formatProblem(p)}\n`);
       return 1;
     }
+  }
+  if (command === 'pack') {
+    const out = path.resolve(values.out ?? 'output');
+    const formats = parseFormats(values.format);
+    let failed = 0;
+    for (const f of positionals) if (!(await buildPack(f, out, formats, values.templates))) failed++;
+    return failed ? 1 : 0;
   }
   if (command === 'check' && (values.out || values.format)) throw new UsageError('check writes nothing: --out and --format do not apply');
   const opts: BuildOptions = {

@@ -3,7 +3,8 @@
  * load and validate -> templates -> document model (charts drawn on the way).
  */
 import path from 'node:path';
-import { InputError } from '../data/errors.js';
+import { runChecks } from '../data/checks.js';
+import { InputError, type InputProblem } from '../data/errors.js';
 import { fillOptionalFields, validateData } from '../data/schema.js';
 import { readYamlFile } from '../data/yaml.js';
 import { buildBody, plain } from '../document/build.js';
@@ -28,6 +29,8 @@ export interface BuiltPaper {
   /** The paper's rendered text, before it becomes the model (for diff). */
   text: string;
   data: unknown;
+  /** Data checks that failed as warnings: reported, but the paper is built. */
+  warnings: InputProblem[];
 }
 
 export async function buildPaper(dataFile: string, options: BuildPaperOptions): Promise<BuiltPaper> {
@@ -42,6 +45,9 @@ export async function buildPaper(dataFile: string, options: BuildPaperOptions): 
   const templatesDir = findTemplatesDir(dataFile, options.templatesDir);
   const type = loadPaperType(templatesDir, raw.paper, { file: dataFile, ...loaded.locate(['paper']) });
   validateData(loaded, type.schemaFile);
+  const checked = runChecks(loaded);
+  if (checked.some((p) => p.severity !== 'warning')) throw new InputError(checked);
+  const warnings = checked;
   const data = fillOptionalFields(loaded.value, type.schemaFile);
 
   const templates = loadTemplateSet(type.layout.dir, type.dir);
@@ -84,6 +90,7 @@ export async function buildPaper(dataFile: string, options: BuildPaperOptions): 
   if (!paper.meta.subject) delete paper.meta.subject;
   return {
     paper,
+    warnings,
     text,
     data,
     sources: [dataFile, type.layout.file, path.join(type.dir, 'paper.yaml'), type.schemaFile, ...templates.files, ...renderData.charts.map((c) => path.join(type.dir, 'charts', `${c.id}.vl.json`))],
