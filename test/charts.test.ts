@@ -1,8 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
-import { ChartError, describeChart, PALETTE, renderChart, type ChartInput } from '../src/charts/index.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { ChartError, clearChartCache, describeChart, PALETTE, renderChart, type ChartInput } from '../src/charts/index.js';
+
+// Each render below draws for real, not from the process's chart cache.
+beforeEach(() => clearChartCache());
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const fixtureDir = path.join(here, 'fixtures', 'charts-specs');
@@ -86,7 +89,8 @@ describe('renderChart', () => {
     const clipped = { ...barSpec, mark: { type: 'bar', clip: true } };
     const a = await renderChart(input(clipped));
     await renderChart(input(fixture('two-series-line.vl.json'), lineValues()));
-    const [b, c] = await Promise.all([renderChart(input(clipped)), renderChart(input(clipped))]);
+    clearChartCache();
+    const [b, c] = await Promise.all([renderChart(input(clipped)), renderChart({ ...input(clipped), id: 'second' })]);
     expect(a.svg).toContain('clip-path="url(#clip1)"');
     for (const other of [b, c]) {
       expect(other.svg).toBe(a.svg);
@@ -103,9 +107,11 @@ describe('renderChart', () => {
       const utcLine = await renderChart(input(fixture('two-series-line.vl.json'), lineValues()));
       process.env.TZ = 'America/New_York';
       expect(new Date(Date.UTC(2016, 0, 1)).getMonth()).toBe(11); // the zone really changed
+      clearChartCache();
       const ny = await renderChart(input(spec));
       const nyLine = await renderChart(input(fixture('two-series-line.vl.json'), lineValues()));
       process.env.TZ = 'Europe/London';
+      clearChartCache();
       const london = await renderChart(input(fixture('two-series-line.vl.json'), lineValues()));
       expect(texts(ny.svg).map((t) => t.content)).toContain('Oct 2015');
       expect(ny.svg).toBe(utc.svg);
@@ -359,5 +365,17 @@ describe('describeChart', () => {
     const spec = { mark: 'point', encoding: { x: { field: 'month', type: 'temporal' }, y: { field: 'referrals', type: 'quantitative' } } };
     expect(describeChart(spec, monthly(REFERRALS))).toMatch(/^Chart of referrals, October 2015 to September 2016: /);
     expect(describeChart('not a spec', [])).toBe('Chart.');
+  });
+});
+
+describe('chart cache', () => {
+  it('redraws a chart only when its spec, data or width changed', async () => {
+    const a = await renderChart(input(barSpec));
+    const again = await renderChart(input(barSpec));
+    expect(again).toBe(a);
+    const values = input(barSpec).values.map((v, i) => (i === 0 ? { ...v, referrals: Number((v as { referrals: number }).referrals) + 100 } : v));
+    const changed = await renderChart({ ...input(barSpec), values });
+    expect(changed).not.toBe(a);
+    expect(changed.svg).not.toBe(a.svg);
   });
 });

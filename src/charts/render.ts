@@ -186,7 +186,27 @@ let queue: Promise<unknown> = Promise.resolve();
  * spec loads anything, is not valid Vega-Lite, or names a field the values lack.
  */
 export function renderChart(input: ChartInput): Promise<RenderedChart> {
+  // Rebuilds after a one-figure change redraw only the charts whose spec or data changed.
+  const key = JSON.stringify([input.id, input.file, input.spec, input.values, input.width ?? null]);
+  const hit = drawn.get(key);
+  if (hit) {
+    drawn.delete(key);
+    drawn.set(key, hit); // most recently used last
+    return hit;
+  }
   const run = queue.then(() => renderOnce(input));
   queue = run.catch(() => undefined);
+  drawn.set(key, run);
+  run.catch(() => drawn.delete(key));
+  while (drawn.size > MAX_CACHED) drawn.delete(drawn.keys().next().value as string);
   return run;
+}
+
+/** Charts drawn in this process, by spec, data and width (results are immutable). */
+const drawn = new Map<string, Promise<RenderedChart>>();
+const MAX_CACHED = 256;
+
+/** Forget every chart drawn so far (tests use it to draw for real each time). */
+export function clearChartCache(): void {
+  drawn.clear();
 }
