@@ -3,15 +3,15 @@
  * committee-papers: build committee papers (DOCX, PDF) from YAML figures and Handlebars wording.
  * Exit codes: 0 done, 1 bad input (nothing written), 2 wrong usage.
  */
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { displayPath, formatProblem, isInputError } from '../data/errors.js';
-import { writeAllAtomic } from '../output/write.js';
-import { buildPaper } from '../paper/build.js';
-import { FORMATS, outputName, renderFormat, type Format } from '../paper/outputs.js';
+import { buildBatch, defaultJobs } from '../batch/pool.js';
+import { buildOne, type BuildOneOptions, type BuildOneResult } from '../batch/build-one.js';
+import { FORMATS, type Format } from '../paper/outputs.js';
 import { findTemplatesDir } from '../paper/project.js';
-import { loadChartStage } from './charts.js';
-import { watchPapers, type BuildResult } from './watch.js';
+import { watchPapers } from './watch.js';
 import { diffReport } from './diff.js';
 import { buildPack } from './pack.js';
 
@@ -26,7 +26,7 @@ Usage:
   committee-papers <command> --help
 
 Exit codes: 0 done; 1 a data file or template has a mistake (nothing is written); 2 wrong usage.`,
-  build: `committee-papers build <data.yaml>... [--out DIR] [--format docx,pdf] [--templates DIR]
+  build: `committee-papers build <data.yaml or folder>... [--out DIR] [--format docx,pdf] [--jobs N] [--watch]
 
 Builds each paper into DIR/<data file name>.docx and .pdf (DIR defaults to output/).
 Files are written only when the whole paper has been made, and replace the old ones in
@@ -35,6 +35,7 @@ one step: a failed build leaves the last good output as it was.
   --out DIR          where to write (default: output)
   --format LIST      docx, pdf or docx,pdf (default: docx,pdf)
   --templates DIR    the templates folder (default: the nearest templates/ above the data file)
+  --jobs N           papers built at once, on worker threads (default: one per core)
   --watch            keep running; rebuild a paper when its data file, a template, partial,
                      schema or chart spec it uses changes. A mistake is shown and the last
                      good output stays.`,
@@ -64,39 +65,56 @@ function parseFormats(value: string | undefined): Format[] {
   return [...new Set(list)] as Format[];
 }
 
-interface BuildOptions {
-  out: string;
-  formats: Format[];
-  templates?: string;
-  write: boolean;
-}
-
-/** Build one paper; problems in the input are reported, not thrown. */
-async function buildOne(file: string, opts: BuildOptions): Promise<BuildResult> {
-  try {
-    const built = await buildPaper(file, { templatesDir: opts.templates, charts: loadChartStage });
-    for (const w of built.warnings) process.stderr.write(`${formatProblem(w)}\n`);
-    if (!opts.write) {
-      process.stdout.write(`${file}: ok\n`);
-      return { ok: true, sources: built.sources };
-    }
-    const outputs = [];
-    for (const format of opts.formats) outputs.push({ file: outputName(file, opts.out, format), bytes: await renderFormat(built.paper, format) });
-    writeAllAtomic(outputs);
-    for (const o of outputs) process.stdout.write(`wrote ${displayPath(o.file)}\n`);
-    return { ok: true, sources: built.sources };
-  } catch (e) {
-    if (!isInputError(e)) throw e;
-    for (const p of e.problems) process.stderr.write(`${formatProblem(p)}\n`);
-    process.stderr.write(`${file}: ${e.problems.length} problem${e.problems.length === 1 ? '' : 's'}; nothing written for this paper\n`);
-    return { ok: false, sources: [] };
+function report(r: BuildOneResult, write: boolean): void {
+  for (const w of r.warnings) process.stderr.write(`${formatProblem(w)}\n`);
+  if (r.ok) {
+    if (!write) process.stdout.write(`${r.file}: ok\n`);
+    for (const f of r.written) process.stdout.write(`wrote ${displayPath(f)}\n`);
+    return;
   }
+  for (const p of r.problems) process.stderr.write(`${formatProblem(p)}\n`);
+  process.stderr.write(`${r.file}: ${r.problems.length} problem${r.problems.length === 1 ? '' : 's'}; nothing written for this paper\n`);
 }
 
-async function build(files: string[], opts: BuildOptions): Promise<number> {
+/** Data files named, and the .yaml files of folders named. */
+function expandFiles(args: string[]): string[] {
+  return args.flatMap((a) => {
+    if (existsSync(a) && statSync(a).isDirectory()) {
+      return readdirSync(a).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => path.join(a, f));
+    }
+    return [a];
+  });
+}
+
+async function build(files: string[], opts: BuildOneOptions, jobs: number): Promise<number> {
+  if (files.length === 1 || jobs === 1) {
+    let failed = 0;
+    for (const file of files) {
+      const r = await buildOne(file, opts);
+      report(r, opts.write);
+      if (!r.ok) failed++;
+    }
+    return failed ? 1 : 0;
+  }
+  // A batch: papers spread over worker threads, a progress line on a terminal, a summary.
+  const started = performance.now();
+  const tty = process.stderr.isTTY;
   let failed = 0;
-  for (const file of files) if (!(await buildOne(file, opts)).ok) failed++;
-  return failed ? 1 : 0;
+  const results = await buildBatch(files, opts, jobs, (r, done) => {
+    if (!r.ok) failed++;
+    if (tty) process.stderr.write(`\r\x1b[K${done}/${files.length} papers, ${failed} failed`);
+    else if (!r.ok || r.warnings.length) report({ ...r, written: [] }, true);
+  });
+  if (tty) process.stderr.write('\r\x1b[K');
+  const seconds = (performance.now() - started) / 1000;
+  const bad = results.filter((r) => !r.ok);
+  if (tty) for (const r of bad) report(r, true);
+  process.stdout.write(
+    `${opts.write ? 'built' : 'checked'} ${files.length - bad.length} of ${files.length} papers in ${seconds.toFixed(1)} s with ${Math.min(jobs, files.length)} jobs` +
+      (bad.length ? `; ${bad.length} failed: ${bad.map((r) => r.file).join(', ')}` : '') +
+      '\n',
+  );
+  return bad.length ? 1 : 0;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -115,6 +133,7 @@ export async function main(argv: string[]): Promise<number> {
       templates: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       watch: { type: 'boolean', short: 'w' },
+      jobs: { type: 'string', short: 'j' },
     },
   });
   if (values.help) {
@@ -141,24 +160,33 @@ export async function main(argv: string[]): Promise<number> {
     return failed ? 1 : 0;
   }
   if (command === 'check' && (values.out || values.format)) throw new UsageError('check writes nothing: --out and --format do not apply');
-  const opts: BuildOptions = {
+  const opts: BuildOneOptions = {
     out: path.resolve(values.out ?? 'output'),
     formats: parseFormats(values.format),
     templates: values.templates,
     write: command === 'build',
   };
+  const jobs = values.jobs === undefined ? defaultJobs() : Number(values.jobs);
+  if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs: expected a whole number of 1 or more, found "${values.jobs}"`);
+  const files = expandFiles(positionals);
   if (values.watch) {
     if (command !== 'build') throw new UsageError('--watch goes with build');
-    const dirs = [...new Set(positionals.map((f) => findTemplatesDir(f, values.templates)))];
-    watchPapers(positionals, dirs, (f) => buildOne(f, opts), (line) => process.stdout.write(line + '\n'));
+    const dirs = [...new Set(files.map((f) => findTemplatesDir(f, values.templates)))];
+    watchPapers(files, dirs, async (f) => {
+      const r = await buildOne(f, opts);
+      report(r, opts.write);
+      return r;
+    }, (line) => process.stdout.write(line + '\n'));
     return new Promise<number>(() => {}); // runs until stopped
   }
-  return build(positionals, opts);
+  return build(files, opts, jobs);
 }
 
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
+    // For the benchmark: the peak memory of this run.
+    if (process.env.COMMITTEE_PAPERS_STATS) process.stderr.write(`STATS ${JSON.stringify({ maxRssKiB: process.resourceUsage().maxRSS })}\n`);
   },
   (e: unknown) => {
     if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
