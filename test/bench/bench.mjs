@@ -1,0 +1,305 @@
+#!/usr/bin/env node
+/**
+ * npm run bench: how fast committee-papers is, side by side with the tools officers use
+ * today. Each scenario runs in a process of its own so its peak memory (RSS) is its own.
+ * Prints a table of median / min / max and the ratios, and writes output/bench.json.
+ *
+ *   node test/bench/bench.mjs [--quick]       (--quick: fewer repeats, a smaller batch)
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const cli = path.join(root, 'dist/cli/main.js');
+const example = 'data/camhs-contract-performance-2016-09.yaml';
+const quick = process.argv.includes('--quick');
+const REPEATS = quick ? 3 : 7;
+const BATCH = quick ? 40 : 200;
+
+// ---------------------------------------------------------------- helpers
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const stats = (xs) => ({ median: median(xs), min: Math.min(...xs), max: Math.max(...xs), runs: xs.length });
+
+function tempProject() {
+  const dir = mkdtempSync(path.join(tmpdir(), 'cp-bench-'));
+  cpSync(path.join(root, 'templates'), path.join(dir, 'templates'), { recursive: true });
+  cpSync(path.join(root, 'data'), path.join(dir, 'data'), { recursive: true });
+  return dir;
+}
+
+function has(cmd) {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+}
+
+function pages(pdf) {
+  return Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [pdf], { encoding: 'utf8' }))[1]);
+}
+
+/** Run a CLI command in a new process; its wall time and peak RSS. */
+function timeCli(dir, args) {
+  const t = performance.now();
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, COMMITTEE_PAPERS_STATS: '1' } });
+  const ms = performance.now() - t;
+  if (r.status !== 0) throw new Error(`committee-papers ${args.join(' ')} failed:\n${r.stderr}`);
+  const m = /STATS (.*)/.exec(r.stderr);
+  return { ms, rssMiB: m ? JSON.parse(m[1]).maxRssKiB / 1024 : NaN };
+}
+
+/** Run one in-process scenario in a child process (this file with --child NAME). */
+function child(name, dir) {
+  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', name, dir, String(REPEATS)], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (r.status !== 0) throw new Error(`scenario ${name} failed:\n${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop());
+}
+
+// ---------------------------------------------------------------- synthetic inputs
+
+const WORDS = 'the service continues to receive high numbers of referrals and officers monitor performance with the provider to address the waiting times set out in the contract while the new integrated model is procured'.split(' ');
+
+function sentence(i, n = 22) {
+  const w = Array.from({ length: n }, (_, k) => WORDS[(i * 7 + k * 3) % WORDS.length]);
+  w[0] = w[0][0].toUpperCase() + w[0].slice(1);
+  return w.join(' ') + '.';
+}
+
+/** A paper type and data for a long paper: 36 sections, long tables, 20 charts. */
+function writeLongPaper(dir) {
+  const type = path.join(dir, 'templates/papers/bench-long');
+  mkdirSync(path.join(type, 'partials'), { recursive: true });
+  mkdirSync(path.join(type, 'charts'), { recursive: true });
+  writeFileSync(path.join(type, 'paper.yaml'), 'layout: kent-cabinet-committee\n');
+  writeFileSync(path.join(type, 'schema.json'), JSON.stringify({
+    type: 'object', additionalProperties: false, required: ['paper', 'meta', 'figures'],
+    properties: { paper: { const: 'bench-long' }, meta: { $ref: '../../layouts/kent-cabinet-committee/meta.schema.json' }, figures: { type: 'object' } },
+  }));
+  writeFileSync(path.join(type, 'partials/summary.hbs'), 'A long paper for the benchmark: {{number figures.sections.length}} sections.\n');
+  writeFileSync(path.join(type, 'partials/recommendation.hbs'), 'The Committee is asked to NOTE the report.\n');
+  writeFileSync(path.join(type, 'paper.hbs'), [
+    '{{#each figures.sections}}',
+    '# {{title}}', '',
+    '{{#each paragraphs}}', '{{this}}', '', '{{/each}}',
+    '{{#if rows}}',
+    '| Month | Referrals | Waiting list | Seen within six weeks |',
+    '| --- | ---: | ---: | ---: |',
+    '{{#each rows}}', '| {{month period}} | {{number referrals}} | {{number waiting}} | {{percent seen}} |', '{{/each}}',
+    '', '{{/if}}',
+    '{{#if series}}',
+    '{{chart "monthly" data=series title=(concat "Referrals averaged " (average series) " a month") subtitle=(concat "Monthly referrals, " (span series))}}',
+    '{{/if}}',
+    '{{/each}}', '',
+  ].join('\n'));
+  writeFileSync(path.join(type, 'charts/monthly.vl.json'), JSON.stringify({
+    data: { name: 'values' }, height: 180,
+    mark: 'bar', encoding: { x: { field: 'period', type: 'ordinal', timeUnit: 'yearmonth', title: null, axis: { format: '%b %y' } }, y: { field: 'value', type: 'quantitative', title: 'Referrals' } },
+  }));
+  const months = Array.from({ length: 24 }, (_, i) => `${2015 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`);
+  const sections = Array.from({ length: 36 }, (_, s) => ({
+    title: `Section ${s + 1}: ${sentence(s, 4).slice(0, -1)}`,
+    paragraphs: Array.from({ length: 6 }, (_, p) => `${sentence(s * 10 + p)} ${sentence(s * 10 + p + 3)} ${sentence(s * 10 + p + 5, 14)}`),
+    ...(s % 3 === 0 ? { rows: months.map((m, i) => ({ period: m, referrals: 800 + ((s * 37 + i * 53) % 300), waiting: 600 + ((s * 11 + i * 29) % 400), seen: 40 + ((s + i) % 30) })) } : {}),
+    ...(s < 20 ? { series: Object.fromEntries(months.slice(12).map((m, i) => [m, 700 + ((s * 41 + i * 67) % 350)])) } : {}),
+  }));
+  const exampleData = readFileSync(path.join(root, example), 'utf8');
+  const meta = exampleData.slice(exampleData.indexOf('meta:'), exampleData.indexOf('\nfigures:'));
+  writeFileSync(path.join(dir, 'data/bench-long.yaml'), `paper: bench-long\n${meta}\nfigures:\n  sections: ${JSON.stringify(sections)}\n`);
+  return 'data/bench-long.yaml';
+}
+
+/** Variants of the example: each with its own figures, so each draws its own charts. */
+function writeBatch(dir, n) {
+  const batch = path.join(dir, 'batch');
+  mkdirSync(batch, { recursive: true });
+  const src = readFileSync(path.join(root, example), 'utf8').replace('$schema=../', '$schema=../');
+  for (let i = 0; i < n; i++) {
+    let text = src.replace(/^(\s+2016-0[1-9]): (\d+)$/gm, (_m, k, v) => `${k}: ${Number(v) + ((i * 13) % 97)}`);
+    text = text.replace('openCases: 7859', `openCases: ${7000 + i}`);
+    writeFileSync(path.join(batch, `paper-${String(i).padStart(3, '0')}.yaml`), text);
+  }
+  return 'batch';
+}
+
+// ---------------------------------------------------------------- child scenarios
+
+async function runChild(name, dir, repeats) {
+  process.chdir(dir);
+  const { buildPaper } = await import(path.join(root, 'dist/paper/build.js'));
+  const { renderFormat } = await import(path.join(root, 'dist/paper/outputs.js'));
+  const { loadChartStage } = await import(path.join(root, 'dist/cli/charts.js'));
+  const out = { stages: {}, totals: [] };
+  const record = (stage, ms) => (out.stages[stage] ??= []).push(ms);
+
+  if (name === 'warm') {
+    // As --watch does: one process, the example rebuilt after a one-figure change.
+    const file = path.join(dir, example);
+    const original = readFileSync(file, 'utf8');
+    const one = async () => {
+      const timings = {};
+      const t = performance.now();
+      const b = await buildPaper(file, { charts: loadChartStage, timings });
+      let s = performance.now();
+      await renderFormat(b.paper, 'docx');
+      timings.docx = performance.now() - s;
+      s = performance.now();
+      await renderFormat(b.paper, 'pdf');
+      timings.pdf = performance.now() - s;
+      return { timings, total: performance.now() - t };
+    };
+    for (let i = 0; i < 3; i++) await one(); // warm up (imports, JIT)
+    for (let i = 0; i < repeats * 3; i++) {
+      writeFileSync(file, original.replace('      2016-09: 624', `      2016-09: ${625 + i}`));
+      const r = await one();
+      for (const [k, v] of Object.entries(r.timings)) record(k, v);
+      out.totals.push(r.total);
+    }
+  } else if (name === 'pack') {
+    const { loadPackItems } = await import(path.join(root, 'dist/pack/build.js'));
+    const { layOutPack } = await import(path.join(root, 'dist/pack/render.js'));
+    const { renderPackDocx } = await import(path.join(root, 'dist/render/docx/index.js'));
+    const opts = { charts: loadChartStage };
+    for (let i = 0; i < repeats + 1; i++) {
+      const t = performance.now();
+      const source = await loadPackItems(path.join(dir, 'data/packs/hosc-2019-01-29.yaml'), opts);
+      const laid = await layOutPack(source, opts);
+      await renderPackDocx(laid.pack);
+      if (i > 0) out.totals.push(performance.now() - t);
+      out.pages = Object.values(laid.pages).reduce((m, r) => Math.max(m, r.end), 0);
+      out.passes = laid.passes;
+    }
+  } else if (name === 'long' || name === 'example') {
+    const file = path.join(dir, name === 'long' ? 'data/bench-long.yaml' : example);
+    const { clearChartCache } = await import(path.join(root, 'dist/charts/index.js'));
+    for (let i = 0; i < repeats + 1; i++) {
+      clearChartCache(); // a full build each time: every chart drawn
+      const timings = {};
+      const t = performance.now();
+      const b = await buildPaper(file, { charts: loadChartStage, timings });
+      let s = performance.now();
+      await renderFormat(b.paper, 'docx');
+      timings.docx = performance.now() - s;
+      s = performance.now();
+      const pdf = await renderFormat(b.paper, 'pdf');
+      timings.pdf = performance.now() - s;
+      if (i > 0) {
+        for (const [k, v] of Object.entries(timings)) record(k, v);
+        out.totals.push(performance.now() - t);
+      }
+      writeFileSync(path.join(dir, `${name}.pdf`), pdf);
+    }
+    out.pages = pages(path.join(dir, `${name}.pdf`));
+  }
+  out.maxRssMiB = process.resourceUsage().maxRSS / 1024;
+  process.stdout.write(JSON.stringify(out) + '\n');
+}
+
+// ---------------------------------------------------------------- main
+
+async function main() {
+  execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
+  const dir = tempProject();
+  const results = { machine: `${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`, repeats: REPEATS, scenarios: {}, ratios: {} };
+  const log = (s) => process.stdout.write(s + '\n');
+  log(`committee-papers benchmark on ${results.machine}${quick ? ' (quick)' : ''}\n`);
+
+  // Cold CLI: a new process per run, the example paper (four charts) to DOCX and PDF.
+  const cold = [];
+  for (let i = 0; i < REPEATS; i++) cold.push(timeCli(dir, ['build', example, '--out', 'out-cold']));
+  results.scenarios.cold = { ...stats(cold.map((c) => c.ms)), maxRssMiB: Math.max(...cold.map((c) => c.rssMiB)) };
+
+  const warm = child('warm', dir);
+  results.scenarios.warm = { ...stats(warm.totals), maxRssMiB: warm.maxRssMiB, stages: Object.fromEntries(Object.entries(warm.stages).map(([k, v]) => [k, stats(v)])) };
+
+  const ex = child('example', dir);
+  results.scenarios.example = { ...stats(ex.totals), pages: ex.pages, maxRssMiB: ex.maxRssMiB };
+
+  const pack = child('pack', dir);
+  results.scenarios.pack = { ...stats(pack.totals), pages: pack.pages, passes: pack.passes, maxRssMiB: pack.maxRssMiB };
+
+  writeLongPaper(dir);
+  const long = child('long', dir);
+  results.scenarios.long = { ...stats(long.totals), pages: long.pages, maxRssMiB: long.maxRssMiB, stages: Object.fromEntries(Object.entries(long.stages).map(([k, v]) => [k, stats(v)])) };
+
+  const batchDir = writeBatch(dir, BATCH);
+  for (const jobs of [1, 2]) {
+    const r = timeCli(dir, ['build', batchDir, '--out', `out-batch-${jobs}`, '--jobs', String(jobs)]);
+    results.scenarios[`batch${jobs}`] = { papers: BATCH, jobs, ms: r.ms, papersPerSecond: BATCH / (r.ms / 1000), maxRssMiB: r.rssMiB };
+  }
+
+  // The tools officers use today, on the same paper.
+  const docx = path.join(dir, 'out-cold/camhs-contract-performance-2016-09.docx');
+  if (has('soffice')) {
+    const lo = [];
+    for (let i = 0; i < Math.min(REPEATS, 5); i++) {
+      const profile = mkdtempSync(path.join(tmpdir(), 'lo-profile-'));
+      const t = performance.now();
+      execFileSync('soffice', [`-env:UserInstallation=file://${profile}`, '--headless', '--convert-to', 'pdf', '--outdir', path.join(dir, 'out-lo'), docx], { stdio: 'pipe' });
+      lo.push(performance.now() - t);
+    }
+    results.scenarios.libreoffice = { ...stats(lo), note: 'soffice --headless --convert-to pdf of our DOCX (PDF only, cold profile)' };
+  } else results.scenarios.libreoffice = { skipped: 'soffice is not installed (Debian: libreoffice-writer-nogui)' };
+  if (has('pandoc')) {
+    const { buildPaper } = await import(path.join(root, 'dist/paper/build.js'));
+    const { loadChartStage } = await import(path.join(root, 'dist/cli/charts.js'));
+    const built = await buildPaper(path.join(dir, example), { charts: loadChartStage });
+    const md = path.join(dir, 'paper.md');
+    writeFileSync(md, built.text.replace(/^::chart.*$/gm, ''));
+    const pd = [];
+    for (let i = 0; i < REPEATS; i++) {
+      const t = performance.now();
+      execFileSync('pandoc', [md, '-o', path.join(dir, 'pandoc.docx')]);
+      pd.push(performance.now() - t);
+    }
+    results.scenarios.pandoc = { ...stats(pd), note: 'pandoc, the same text to DOCX (no charts, no numbering)' };
+  } else results.scenarios.pandoc = { skipped: 'pandoc is not installed (Debian: pandoc)' };
+
+  // ---- the table
+  const S = results.scenarios;
+  const f = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
+  const row = (name, s, extra = '') => log(`  ${name.padEnd(52)} ${f(s.median).padStart(9)} ${f(s.min).padStart(9)} ${f(s.max).padStart(9)}   ${extra}`);
+  log(`  ${'scenario'.padEnd(52)} ${'median'.padStart(9)} ${'min'.padStart(9)} ${'max'.padStart(9)}   peak RSS / notes`);
+  row('cold CLI, example paper (4 charts), DOCX + PDF', S.cold, `${S.cold.maxRssMiB.toFixed(0)} MiB`);
+  row('warm rebuild after a one-figure change, DOCX + PDF', S.warm, `${S.warm.maxRssMiB.toFixed(0)} MiB`);
+  for (const [k, v] of Object.entries(S.warm.stages)) row(`  stage: ${k}`, v);
+  row(`full build in a warm process, example (${S.example.pages} pages)`, S.example, `${(S.example.median / S.example.pages).toFixed(1)} ms/page`);
+  row(`pack: agenda + 3 papers (${S.pack.pages} pages, ${S.pack.passes} layouts), PDF + DOCX`, S.pack, `${S.pack.maxRssMiB.toFixed(0)} MiB`);
+  row(`long paper (${S.long.pages} pages, 20 charts), DOCX + PDF`, S.long, `${(S.long.median / S.long.pages).toFixed(1)} ms/page, ${S.long.maxRssMiB.toFixed(0)} MiB`);
+  for (const [k, v] of Object.entries(S.long.stages)) row(`  stage: ${k}`, v);
+  for (const j of [1, 2]) {
+    const b = S[`batch${j}`];
+    log(`  ${`batch of ${b.papers} papers, --jobs ${j}`.padEnd(52)} ${f(b.ms).padStart(9)} ${''.padStart(9)} ${''.padStart(9)}   ${b.papersPerSecond.toFixed(1)} papers/s, ${b.maxRssMiB.toFixed(0)} MiB`);
+  }
+  for (const k of ['libreoffice', 'pandoc']) {
+    if (S[k].skipped) log(`  ${k}: skipped: ${S[k].skipped}`);
+    else row(k === 'libreoffice' ? 'LibreOffice: our DOCX to PDF (cold)' : 'pandoc: the same text to DOCX', S[k]);
+  }
+
+  log('\nRatios (ours / theirs; below 1 is faster):');
+  if (!S.libreoffice.skipped) {
+    results.ratios.coldVsLibreOffice = S.cold.median / S.libreoffice.median;
+    log(`  cold CLI, DOCX + PDF with 4 charts / LibreOffice DOCX -> PDF alone: ${results.ratios.coldVsLibreOffice.toFixed(2)} (target <= 0.5)`);
+  }
+  if (!S.pandoc.skipped) {
+    results.ratios.coldVsPandoc = S.cold.median / S.pandoc.median;
+    log(`  cold CLI, DOCX + PDF with 4 charts / pandoc text -> DOCX: ${results.ratios.coldVsPandoc.toFixed(2)}`);
+  }
+  results.ratios.warmVsCarbone = S.warm.median / 100;
+  log(`  warm rebuild / Carbone with a warm LibreOffice (about 100 ms, published figure): ${results.ratios.warmVsCarbone.toFixed(2)} (target < 0.5)`);
+  results.ratios.longPerPageVsExample = S.long.median / S.long.pages / (S.example.median / S.example.pages);
+  log(`  long paper time per page / example paper time per page: ${results.ratios.longPerPageVsExample.toFixed(2)} (target <= 1.5)`);
+  results.ratios.batchSpeedup = S.batch2.papersPerSecond / S.batch1.papersPerSecond;
+  log(`  batch papers/s with 2 jobs / with 1 job: ${results.ratios.batchSpeedup.toFixed(2)} (target near 2)`);
+
+  mkdirSync(path.join(root, 'output'), { recursive: true });
+  writeFileSync(path.join(root, 'output/bench.json'), JSON.stringify(results, null, 2) + '\n');
+  log('\nFigures written to output/bench.json');
+}
+
+if (process.argv[2] === '--child') await runChild(process.argv[3], process.argv[4], Number(process.argv[5]));
+else await main();
