@@ -28,6 +28,17 @@ export const STROKE_DASHES: number[][] = [
 ];
 
 const TEXT = '#0b0c0c';
+
+/** Label and title text of axes, legends and headers: one look for every guide. */
+const GUIDE_TEXT = {
+  labelFont: FONT_FAMILY,
+  labelFontSize: 12,
+  labelColor: TEXT,
+  titleFont: FONT_FAMILY,
+  titleFontSize: 13,
+  titleFontWeight: 'normal',
+  titleColor: TEXT,
+} as const;
 const AXIS_GREY = '#b1b4b6';
 const GRID_GREY = '#e5e5e5';
 
@@ -38,13 +49,7 @@ export const houseConfig: Config = {
   view: { stroke: null, continuousWidth: 600, continuousHeight: 300 },
   title: { font: FONT_FAMILY, fontSize: 13, fontWeight: 'bold', color: TEXT, anchor: 'start' },
   axis: {
-    labelFont: FONT_FAMILY,
-    labelFontSize: 12,
-    labelColor: TEXT,
-    titleFont: FONT_FAMILY,
-    titleFontSize: 13,
-    titleFontWeight: 'normal',
-    titleColor: TEXT,
+    ...GUIDE_TEXT,
     titlePadding: 8,
     domainColor: AXIS_GREY,
     tickColor: AXIS_GREY,
@@ -55,13 +60,7 @@ export const houseConfig: Config = {
   axisY: { grid: true, domain: false, ticks: false, labelPadding: 6 },
   axisBand: { grid: false },
   legend: {
-    labelFont: FONT_FAMILY,
-    labelFontSize: 12,
-    labelColor: TEXT,
-    titleFont: FONT_FAMILY,
-    titleFontSize: 13,
-    titleFontWeight: 'normal',
-    titleColor: TEXT,
+    ...GUIDE_TEXT,
     orient: 'top',
     symbolStrokeWidth: 2,
     symbolSize: 120,

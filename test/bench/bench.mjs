@@ -135,27 +135,28 @@ async function runChild(name, dir, repeats) {
   const { loadChartStage } = await import(path.join(root, 'dist/cli/charts.js'));
   const out = { stages: {}, totals: [] };
   const record = (stage, ms) => (out.stages[stage] ??= []).push(ms);
+  /** One paper to DOCX and PDF, timed per stage. */
+  const buildBoth = async (file) => {
+    const timings = {};
+    const t = performance.now();
+    const b = await buildPaper(file, { charts: loadChartStage, timings });
+    let s = performance.now();
+    await renderFormat(b.paper, 'docx');
+    timings.docx = performance.now() - s;
+    s = performance.now();
+    const pdf = await renderFormat(b.paper, 'pdf');
+    timings.pdf = performance.now() - s;
+    return { timings, total: performance.now() - t, pdf };
+  };
 
   if (name === 'warm') {
     // As --watch does: one process, the example rebuilt after a one-figure change.
     const file = path.join(dir, example);
     const original = readFileSync(file, 'utf8');
-    const one = async () => {
-      const timings = {};
-      const t = performance.now();
-      const b = await buildPaper(file, { charts: loadChartStage, timings });
-      let s = performance.now();
-      await renderFormat(b.paper, 'docx');
-      timings.docx = performance.now() - s;
-      s = performance.now();
-      await renderFormat(b.paper, 'pdf');
-      timings.pdf = performance.now() - s;
-      return { timings, total: performance.now() - t };
-    };
-    for (let i = 0; i < 3; i++) await one(); // warm up (imports, JIT)
+    for (let i = 0; i < 3; i++) await buildBoth(file); // warm up (imports, JIT)
     for (let i = 0; i < repeats * 3; i++) {
       writeFileSync(file, original.replace('      2016-09: 624', `      2016-09: ${625 + i}`));
-      const r = await one();
+      const r = await buildBoth(file);
       for (const [k, v] of Object.entries(r.timings)) record(k, v);
       out.totals.push(r.total);
     }
@@ -178,20 +179,12 @@ async function runChild(name, dir, repeats) {
     const { clearChartCache } = await import(path.join(root, 'dist/charts/index.js'));
     for (let i = 0; i < repeats + 1; i++) {
       clearChartCache(); // a full build each time: every chart drawn
-      const timings = {};
-      const t = performance.now();
-      const b = await buildPaper(file, { charts: loadChartStage, timings });
-      let s = performance.now();
-      await renderFormat(b.paper, 'docx');
-      timings.docx = performance.now() - s;
-      s = performance.now();
-      const pdf = await renderFormat(b.paper, 'pdf');
-      timings.pdf = performance.now() - s;
+      const r = await buildBoth(file);
       if (i > 0) {
-        for (const [k, v] of Object.entries(timings)) record(k, v);
-        out.totals.push(performance.now() - t);
+        for (const [k, v] of Object.entries(r.timings)) record(k, v);
+        out.totals.push(r.total);
       }
-      writeFileSync(path.join(dir, `${name}.pdf`), pdf);
+      writeFileSync(path.join(dir, `${name}.pdf`), r.pdf);
     }
     out.pages = pages(path.join(dir, `${name}.pdf`));
   }
