@@ -72,7 +72,9 @@ function legalNumIds(numbering: string): number[] {
 }
 
 function inlineText(inlines: readonly Inline[]): string {
-  return inlines.map((i) => (i.type === 'text' ? i.value : i.type === 'break' ? '' : inlineText(i.children))).join('');
+  return inlines
+    .map((i) => (i.type === 'text' ? i.value : i.type === 'break' ? '' : i.type === 'pageRef' ? i.value : inlineText(i.children)))
+    .join('');
 }
 
 /** Blocks beyond the sample: every path of the renderer. */

@@ -5,7 +5,7 @@ import { HeadingLevel, Paragraph, Tab, Table as DocxTable, TabStopType, TextRun,
 import type { Block, Heading, List, Paragraph as ModelParagraph } from '../../document/model.js';
 import type { RenderContext } from './context.js';
 import { renderFigure } from './figure.js';
-import { renderInlines } from './inlines.js';
+import { renderInlines, type RunFormat } from './inlines.js';
 import { LEGAL_REFERENCE, listIndent, listReference, numberedIndent, printedNumber } from './numbering.js';
 import { renderTable } from './table.js';
 import { SPACE_AFTER_LIST_ITEM, SPACE_AFTER_PARAGRAPH } from './units.js';
@@ -16,31 +16,39 @@ const HEADING_LEVEL = { 1: HeadingLevel.HEADING_1, 2: HeadingLevel.HEADING_2, 3:
  * Numbering of a numbered heading or paragraph: the legal list when Word will print the
  * model's number, else the number as text before a tab (same look, same number).
  */
-function numbered(number: string | undefined, ctx: RenderContext): { options: IParagraphOptions; prefix: TextRun[] } {
+function numbered(number: string | undefined, ctx: RenderContext, format: RunFormat = {}): { options: IParagraphOptions; prefix: TextRun[] } {
   if (number === undefined) return { options: {}, prefix: [] };
   const level = ctx.legal.place(number);
   if (level !== undefined) {
-    return { options: { numbering: { reference: LEGAL_REFERENCE, level, instance: 0, custom: true } }, prefix: [] };
+    return { options: { numbering: { reference: ctx.numberingPrefix + LEGAL_REFERENCE, level, instance: 0, custom: true } }, prefix: [] };
   }
   const indent = numberedIndent(ctx.metrics);
   return {
     options: { indent, tabStops: [{ type: TabStopType.LEFT, position: indent.left }] },
-    prefix: [new TextRun({ text: printedNumber(number) }), new TextRun({ children: [new Tab()] })],
+    prefix: [new TextRun({ text: printedNumber(number), ...format }), new TextRun({ children: [new Tab()], ...format })],
   };
 }
 
 function renderHeading(h: Heading, ctx: RenderContext): Paragraph {
-  const { options, prefix } = numbered(h.number, ctx);
-  return ctx.paragraph({ heading: HEADING_LEVEL[h.level], ...options, children: [...prefix, ...renderInlines(h.children)] });
+  // A part of a pack whose layout sizes headings unlike the document's styles: the size as direct formatting.
+  const size = ctx.headingSize(h.level);
+  const format: RunFormat = size === undefined ? {} : { size };
+  const { options, prefix } = numbered(h.number, ctx, format);
+  return ctx.paragraph({
+    heading: HEADING_LEVEL[h.level],
+    ...options,
+    ...(size === undefined ? {} : { run: { size } }),
+    children: [...prefix, ...renderInlines(h.children, ctx, format)],
+  });
 }
 
 function renderParagraph(p: ModelParagraph, ctx: RenderContext): Paragraph {
   const { options, prefix } = numbered(p.number, ctx);
-  return ctx.paragraph({ ...options, children: [...prefix, ...renderInlines(p.children)] });
+  return ctx.paragraph({ ...options, children: [...prefix, ...renderInlines(p.children, ctx)] });
 }
 
 function renderList(list: List, ctx: RenderContext): Paragraph[] {
-  const reference = listReference(list);
+  const reference = ctx.numberingPrefix + listReference(list);
   const indent = listIndent(ctx.metrics, list);
   const spacing = (i: number) => ({ after: i === list.items.length - 1 ? SPACE_AFTER_PARAGRAPH : SPACE_AFTER_LIST_ITEM });
   if (list.items.every((item, i) => item.label === wordListLabel(list.style, i))) {
@@ -50,7 +58,7 @@ function renderList(list: List, ctx: RenderContext): Paragraph[] {
         numbering: { reference, level: 0, instance, custom: true },
         indent,
         spacing: spacing(i),
-        children: renderInlines(item.children),
+        children: renderInlines(item.children, ctx),
       }),
     );
   }
@@ -60,7 +68,7 @@ function renderList(list: List, ctx: RenderContext): Paragraph[] {
       indent,
       tabStops: [{ type: TabStopType.LEFT, position: indent.left }],
       spacing: spacing(i),
-      children: [new TextRun({ text: item.label }), new TextRun({ children: [new Tab()] }), ...renderInlines(item.children)],
+      children: [new TextRun({ text: item.label }), new TextRun({ children: [new Tab()] }), ...renderInlines(item.children, ctx)],
     }),
   );
 }

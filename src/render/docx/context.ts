@@ -1,25 +1,57 @@
 /**
  * State of one render: page measures, the legal-numbering tracker, list instances, a
  * pending page break, and what the post-processing needs to know (table captions).
- * A new context per document, so nothing carries over between renders.
+ * A new context per document (per part of a pack), so nothing carries over between renders.
  */
-import { Paragraph, type IParagraphOptions } from 'docx';
-import type { HouseLayout } from '../../document/model.js';
+import { Paragraph, TextRun, type IParagraphOptions } from 'docx';
+import type { HouseLayout, PageRef } from '../../document/model.js';
+import { pageRefRuns } from './fields.js';
+import type { RunFormat } from './inlines.js';
 import { LegalTracker } from './numbering.js';
-import { pageMetrics, SPACE_AFTER_PARAGRAPH, type PageMetrics } from './units.js';
+import { pageMetrics, ptToHalfPt, SPACE_AFTER_PARAGRAPH, type PageMetrics } from './units.js';
+
+export interface RenderContextOptions {
+  /**
+   * Prefix of the numbering references of this context's lists, so that each part of a pack
+   * has lists of its own (which Word numbers from 1 again). '' for a single paper.
+   */
+  numberingPrefix?: string;
+  /** Table captions of the whole document, in order; a pack's parts share one array. */
+  tableCaptions?: string[];
+  /**
+   * Bookmark names of the pack's parts, by part id and edge. Without it (a single paper)
+   * a page reference is written as its value: there is no part to point at.
+   */
+  bookmarks?: ReadonlyMap<string, { start: string; end: string }>;
+  /**
+   * The layout the document's styles come from (a pack's first part). Where this context's
+   * layout differs in heading sizes, headings get their size as direct formatting.
+   */
+  styleLayout?: HouseLayout;
+}
 
 export class RenderContext {
   readonly metrics: PageMetrics;
   readonly legal = new LegalTracker();
   /** Caption of each table, in document order ('' for none): written as `w:tblCaption` afterwards. */
-  readonly tableCaptions: string[] = [];
+  readonly tableCaptions: string[];
+  readonly numberingPrefix: string;
+  readonly styleLayout: HouseLayout;
+  private readonly bookmarks: ReadonlyMap<string, { start: string; end: string }> | undefined;
   private readonly listInstances = new Map<string, number>();
   private pageBreakPending = false;
   /** Whether the last thing written was a table (Word adds no space after a table). */
   private afterTable = false;
 
-  constructor(readonly layout: HouseLayout) {
+  constructor(
+    readonly layout: HouseLayout,
+    options: RenderContextOptions = {},
+  ) {
     this.metrics = pageMetrics(layout);
+    this.tableCaptions = options.tableCaptions ?? [];
+    this.numberingPrefix = options.numberingPrefix ?? '';
+    this.bookmarks = options.bookmarks;
+    this.styleLayout = options.styleLayout ?? layout;
   }
 
   /** A new list instance of `reference`, so that each list counts from its start again. */
@@ -27,6 +59,25 @@ export class RenderContext {
     const n = this.listInstances.get(reference) ?? 0;
     this.listInstances.set(reference, n + 1);
     return n;
+  }
+
+  /** The runs of a page reference: a PAGEREF field in a pack, else the value as text. */
+  pageRef(ref: PageRef, format: RunFormat): TextRun[] {
+    if (!this.bookmarks) return ref.value === '' ? [] : [new TextRun({ text: ref.value, ...format })];
+    const names = this.bookmarks.get(ref.part);
+    if (!names) {
+      throw new Error(`DOCX: a page reference points at part "${ref.part}", which the pack does not have (parts: ${[...this.bookmarks.keys()].join(', ')})`);
+    }
+    return pageRefRuns(names[ref.edge], ref.value, format);
+  }
+
+  /**
+   * Heading run size (half-points) as direct formatting, when this layout's heading size
+   * differs from the one in the document's styles; else undefined.
+   */
+  headingSize(level: 1 | 2 | 3): number | undefined {
+    const own = this.layout.headingSizes[level - 1];
+    return own === this.styleLayout.headingSizes[level - 1] ? undefined : ptToHalfPt(own);
   }
 
   /** Marks that the next block starts on a new page. */

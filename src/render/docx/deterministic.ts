@@ -8,15 +8,21 @@
  *   from 1 in each document;
  * - the zip is written again with fixed entry dates, a fixed entry order and fixed compression.
  *
- * It also adds what docx cannot write: `w:tblCaption` on captioned tables, and marks the
- * legal list as a multi-level list.
+ * It also adds what docx cannot write: `w:tblCaption` on captioned tables, the bookmarks
+ * where the parts of a pack start and end, and marks the legal lists as multi-level lists.
  */
 import JSZip from 'jszip';
 import type { DocumentMeta } from '../../document/model.js';
+import { pointBookmark } from './fields.js';
 
 export interface PostProcessOptions {
   /** Caption of each table of word/document.xml, in order ('' for none). */
   tableCaptions: readonly string[];
+  /**
+   * For a pack, the bookmark names of each part, in order: one part per section of
+   * document.xml. Each start is put at the part's first paragraph, each end at its last.
+   */
+  partBookmarks?: readonly { start: string; end: string }[];
 }
 
 export function escapeXml(s: string): string {
@@ -87,6 +93,54 @@ function addTableCaptions(xml: string, captions: readonly string[]): string {
   return out;
 }
 
+/** Where the paragraph that opens at `from` (at `<w:p>` or `<w:p `) has its content: after its properties. */
+function paragraphContentStart(xml: string, from: number): number {
+  const open = xml.indexOf('>', from) + 1;
+  if (xml.startsWith('<w:pPr>', open)) return xml.indexOf('</w:pPr>', open) + '</w:pPr>'.length;
+  if (xml.startsWith('<w:pPr/>', open)) return open + '<w:pPr/>'.length;
+  return open;
+}
+
+const PARAGRAPH_OPEN = /<w:p[ >]/g;
+
+/**
+ * Puts each part's start bookmark at the start of its first paragraph (in a table cell when
+ * the part opens with a table) and its end bookmark at the end of its last paragraph: the one
+ * that carries its section's properties, or for the last part the last paragraph of the body.
+ * Bookmark ids count on from `firstId`.
+ */
+export function addPartBookmarks(xml: string, parts: readonly { start: string; end: string }[], firstId: number): string {
+  const bodyStart = xml.indexOf('<w:body>');
+  const bodyEnd = xml.lastIndexOf('</w:body>');
+  if (bodyStart < 0 || bodyEnd < 0) throw new Error('DOCX: document.xml has no body');
+  // Section ends: a sectPr in a paragraph's properties ends a section at that paragraph's end;
+  // the body's own sectPr ends the last one.
+  const ends: number[] = [];
+  for (const m of xml.slice(0, bodyEnd).matchAll(/<w:sectPr[ >]/g)) {
+    const at = m.index;
+    const inParagraph = xml.lastIndexOf('<w:pPr>', at) > xml.lastIndexOf('</w:pPr>', at);
+    if (inParagraph) ends.push(xml.indexOf('</w:p>', at));
+    else ends.push(xml.lastIndexOf('</w:p>', at));
+  }
+  if (ends.length !== parts.length) throw new Error(`DOCX: ${parts.length} parts rendered, ${ends.length} sections written`);
+
+  const inserts: { at: number; text: string }[] = [];
+  let from = bodyStart;
+  let id = firstId;
+  for (const [i, part] of parts.entries()) {
+    const end = ends[i]!;
+    PARAGRAPH_OPEN.lastIndex = from;
+    const first = PARAGRAPH_OPEN.exec(xml);
+    if (!first || first.index > end || end < from) throw new Error(`DOCX: part ${i + 1} (${part.start}) has no paragraph`);
+    inserts.push({ at: paragraphContentStart(xml, first.index), text: pointBookmark(id++, part.start) });
+    inserts.push({ at: end, text: pointBookmark(id++, part.end) });
+    from = end + '</w:p>'.length;
+  }
+  let out = xml;
+  for (const { at, text } of inserts.sort((a, b) => b.at - a.at)) out = out.slice(0, at) + text + out.slice(at);
+  return out;
+}
+
 /** The legal list is one multi-level list (docx writes every list as hybridMultilevel). */
 function markLegalMultilevel(xml: string): string {
   return xml.replace(/<w:abstractNum [^>]*>[\s\S]*?<\/w:abstractNum>/g, (abs) =>
@@ -141,9 +195,11 @@ export async function makeDeterministic(packed: Uint8Array, meta: DocumentMeta, 
     text.set(name, xml);
   }
 
-  const document = text.get('word/document.xml');
+  let document = text.get('word/document.xml');
   if (document === undefined) throw new Error('DOCX: docx wrote no word/document.xml');
-  text.set('word/document.xml', addTableCaptions(document, options.tableCaptions));
+  document = addTableCaptions(document, options.tableCaptions);
+  if (options.partBookmarks) document = addPartBookmarks(document, options.partBookmarks, bookmarks.size + 1);
+  text.set('word/document.xml', document);
   const numbering = text.get('word/numbering.xml');
   if (numbering !== undefined) text.set('word/numbering.xml', markLegalMultilevel(numbering));
 

@@ -16,7 +16,7 @@ const ROW_GAP = ptToTwip(6);
 
 export function renderHeading(heading: readonly Inline[] | undefined, ctx: RenderContext): Paragraph[] {
   if (!heading || heading.length === 0) return [];
-  return [ctx.paragraph({ children: renderInlines(heading, { bold: true }), spacing: { after: ptToTwip(12) } })];
+  return [ctx.paragraph({ children: renderInlines(heading, ctx, { bold: true }), spacing: { after: ptToTwip(12) } })];
 }
 
 export function renderFront(front: readonly FrontRow[], ctx: RenderContext): (Paragraph | DocxTable)[] {
@@ -31,13 +31,13 @@ export function renderFront(front: readonly FrontRow[], ctx: RenderContext): (Pa
           new TableCell({
             width: { size: widths[0]!, type: WidthType.DXA },
             margins: { top: 0, bottom: r === front.length - 1 ? 0 : ROW_GAP, left: 0, right: 113 },
-            children: [new Paragraph({ children: renderInlines([{ type: 'text', value: row.label }], { bold: true }), spacing: { after: 0 } })],
+            children: [new Paragraph({ children: renderInlines([{ type: 'text', value: row.label }], ctx, { bold: true }), spacing: { after: 0 } })],
           }),
           new TableCell({
             width: { size: widths[1]!, type: WidthType.DXA },
             margins: { top: 0, bottom: r === front.length - 1 ? 0 : ROW_GAP, left: 0, right: 0 },
             children: (row.value.length > 0 ? row.value : [[]]).map(
-              (line) => new Paragraph({ children: renderInlines(line), spacing: { after: 0 } }),
+              (line) => new Paragraph({ children: renderInlines(line, ctx), spacing: { after: 0 } }),
             ),
           }),
         ],

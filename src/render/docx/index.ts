@@ -1,53 +1,70 @@
 /**
  * DOCX writer: a Paper (the document model) to a Word document, byte for byte the same
- * for the same Paper. Reads only the model.
+ * for the same Paper; and a Pack (several papers bound into one) to one Word document
+ * with a section per part. Reads only the model.
  */
-import { Document, Packer, PageOrientation } from 'docx';
-import type { Paper } from '../../document/model.js';
+import { Document, Packer, PageOrientation, SectionType, type ISectionOptions } from 'docx';
+import type { DocumentMeta, HouseLayout, Pack, Paper } from '../../document/model.js';
 import { listsOf, renderBlocks } from './blocks.js';
 import { RenderContext } from './context.js';
 import { makeDeterministic } from './deterministic.js';
+import { partBookmarkNames, type PartBookmarks } from './fields.js';
 import { renderFooter } from './footer.js';
 import { renderFront, renderHeading } from './front.js';
-import { numberingOptions } from './numbering.js';
+import { numberingOptions, paperNumbering } from './numbering.js';
 import { stylesOptions } from './styles.js';
 import { A4, mmToTwip } from './units.js';
 
-/** Builds the docx Document of `paper` and the facts its post-processing needs. */
-export function buildDocument(paper: Paper): { document: Document; tableCaptions: readonly string[] } {
-  const { layout, meta } = paper;
-  const ctx = new RenderContext(layout);
-  const m = layout.marginsMm;
-  const children = [...renderHeading(paper.heading, ctx), ...renderFront(paper.front, ctx), ...renderBlocks(paper.blocks, ctx)];
+/** The children of a paper's section: heading, front block, body. */
+function paperChildren(paper: Paper, ctx: RenderContext): ISectionOptions['children'] {
+  return [...renderHeading(paper.heading, ctx), ...renderFront(paper.front, ctx), ...renderBlocks(paper.blocks, ctx)];
+}
 
-  const document = new Document({
+/** A section with `layout`'s page, margins and footer. Page numbers run on from the section before. */
+function section(layout: HouseLayout, ctx: RenderContext, children: ISectionOptions['children'], newPage: boolean): ISectionOptions {
+  const m = layout.marginsMm;
+  return {
+    properties: {
+      ...(newPage ? { type: SectionType.NEXT_PAGE } : {}),
+      page: {
+        size: { width: mmToTwip(A4.widthMm), height: mmToTwip(A4.heightMm), orientation: PageOrientation.PORTRAIT },
+        margin: {
+          top: mmToTwip(m.top),
+          right: mmToTwip(m.right),
+          bottom: mmToTwip(m.bottom),
+          left: mmToTwip(m.left),
+          header: mmToTwip(Math.min(12.5, m.top / 2)),
+          footer: mmToTwip(Math.min(12.5, m.bottom / 2)),
+        },
+      },
+    },
+    footers: { default: renderFooter(layout.footer, ctx.metrics) },
+    children,
+  };
+}
+
+function coreOptions(meta: DocumentMeta) {
+  return {
     title: meta.title,
     subject: meta.subject ?? '',
     creator: meta.author,
     lastModifiedBy: meta.author,
     keywords: (meta.keywords ?? []).join(', '),
     revision: 1,
+  };
+}
+
+/** Builds the docx Document of `paper` and the facts its post-processing needs. */
+export function buildDocument(paper: Paper): { document: Document; tableCaptions: readonly string[] } {
+  const { layout, meta } = paper;
+  const ctx = new RenderContext(layout);
+  const children = paperChildren(paper, ctx);
+
+  const document = new Document({
+    ...coreOptions(meta),
     styles: stylesOptions(layout, meta.lang, ctx.metrics),
     numbering: numberingOptions(ctx.metrics, layout.font, listsOf(paper.blocks)),
-    sections: [
-      {
-        properties: {
-          page: {
-            size: { width: mmToTwip(A4.widthMm), height: mmToTwip(A4.heightMm), orientation: PageOrientation.PORTRAIT },
-            margin: {
-              top: mmToTwip(m.top),
-              right: mmToTwip(m.right),
-              bottom: mmToTwip(m.bottom),
-              left: mmToTwip(m.left),
-              header: mmToTwip(Math.min(12.5, m.top / 2)),
-              footer: mmToTwip(Math.min(12.5, m.bottom / 2)),
-            },
-          },
-        },
-        footers: { default: renderFooter(layout.footer, ctx.metrics) },
-        children,
-      },
-    ],
+    sections: [section(layout, ctx, children, false)],
   });
   return { document, tableCaptions: ctx.tableCaptions };
 }
@@ -57,4 +74,53 @@ export async function renderDocx(paper: Paper): Promise<Uint8Array> {
   const { document, tableCaptions } = buildDocument(paper);
   const packed = await Packer.toBuffer(document);
   return makeDeterministic(packed, paper.meta, { tableCaptions });
+}
+
+/**
+ * Builds the docx Document of `pack`: one section per part, each on a new page with its
+ * paper's page, margins and footer, page numbers running on. Styles come from the first
+ * part's layout (a part with other heading sizes gets them as direct formatting); each
+ * part has its own lists, so its paragraph numbers start at 1 again.
+ */
+export function buildPackDocument(pack: Pack): { document: Document; tableCaptions: readonly string[]; bookmarks: readonly PartBookmarks[] } {
+  const first = pack.parts[0];
+  if (!first) throw new Error('DOCX: the pack has no parts');
+  const styleLayout = first.paper.layout;
+  for (const part of pack.parts) {
+    const l = part.paper.layout;
+    if (l.font !== styleLayout.font || l.fontSize !== styleLayout.fontSize) {
+      throw new Error(
+        `DOCX: part "${part.id}" is set in ${l.font} ${l.fontSize} pt, part "${first.id}" in ${styleLayout.font} ${styleLayout.fontSize} pt; ` +
+          'one Word document has one body font and size',
+      );
+    }
+  }
+  const bookmarks = partBookmarkNames(pack.parts.map((p) => p.id));
+  const tableCaptions: string[] = [];
+  const numbering = [];
+  const sections: ISectionOptions[] = [];
+  for (const [k, part] of pack.parts.entries()) {
+    const ctx = new RenderContext(part.paper.layout, { numberingPrefix: `part${k + 1}-`, tableCaptions, bookmarks, styleLayout });
+    const children = paperChildren(part.paper, ctx);
+    numbering.push(...paperNumbering(ctx.metrics, part.paper.layout.font, listsOf(part.paper.blocks), ctx.numberingPrefix));
+    sections.push(section(part.paper.layout, ctx, children, true));
+  }
+  const document = new Document({
+    ...coreOptions(pack.meta),
+    styles: stylesOptions(styleLayout, pack.meta.lang, new RenderContext(styleLayout).metrics),
+    numbering: { config: numbering },
+    sections,
+  });
+  return { document, tableCaptions, bookmarks: pack.parts.map((p) => bookmarks.get(p.id)!) };
+}
+
+/**
+ * Renders `pack` as one DOCX file: a section per part, bookmarks `<part>_start` / `<part>_end`
+ * at each part's first and last paragraph, page references as PAGEREF fields to them.
+ * The same Pack gives the same bytes, whatever the clock.
+ */
+export async function renderPackDocx(pack: Pack): Promise<Uint8Array> {
+  const { document, tableCaptions, bookmarks } = buildPackDocument(pack);
+  const packed = await Packer.toBuffer(document);
+  return makeDeterministic(packed, pack.meta, { tableCaptions, partBookmarks: bookmarks });
 }

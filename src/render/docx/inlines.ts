@@ -4,6 +4,7 @@
  */
 import { ExternalHyperlink, TextRun } from 'docx';
 import type { Inline } from '../../document/model.js';
+import type { RenderContext } from './context.js';
 
 export type InlineChild = TextRun | ExternalHyperlink;
 
@@ -17,7 +18,11 @@ export interface RunFormat {
   style?: string;
 }
 
-export function renderInlines(inlines: readonly Inline[], format: RunFormat = {}): InlineChild[] {
+/**
+ * Runs of `inlines`. Page references need the context: in a pack they become PAGEREF
+ * fields to the part's bookmark, in a single paper their value as text.
+ */
+export function renderInlines(inlines: readonly Inline[], ctx: RenderContext, format: RunFormat = {}): InlineChild[] {
   const out: InlineChild[] = [];
   for (const node of inlines) {
     switch (node.type) {
@@ -28,19 +33,22 @@ export function renderInlines(inlines: readonly Inline[], format: RunFormat = {}
         out.push(new TextRun({ break: 1, ...format }));
         break;
       case 'strong':
-        out.push(...renderInlines(node.children, { ...format, bold: true }));
+        out.push(...renderInlines(node.children, ctx, { ...format, bold: true }));
         break;
       case 'emphasis':
-        out.push(...renderInlines(node.children, { ...format, italics: true }));
+        out.push(...renderInlines(node.children, ctx, { ...format, italics: true }));
         break;
       case 'link': {
-        const runs = renderInlines(node.children, { ...format, style: 'Hyperlink' }).filter(
+        const runs = renderInlines(node.children, ctx, { ...format, style: 'Hyperlink' }).filter(
           (c): c is TextRun => c instanceof TextRun,
         );
         const children = runs.length > 0 ? runs : [new TextRun({ text: node.url, ...format, style: 'Hyperlink' })];
         out.push(new ExternalHyperlink({ link: node.url, children }));
         break;
       }
+      case 'pageRef':
+        out.push(...ctx.pageRef(node, format));
+        break;
       default: {
         const never: never = node;
         throw new Error(`DOCX: unknown inline node ${JSON.stringify(never)}`);

@@ -80,12 +80,20 @@ const LIST_LEVEL: Record<List['style'], { format: (typeof LevelFormat)[keyof typ
   decimal: { format: LevelFormat.DECIMAL, text: '%1.' },
 };
 
-/** The document's numbering: the legal list, and the list definitions `lists` uses. */
-export function numberingOptions(metrics: PageMetrics, font: string, lists: readonly Pick<List, 'style' | 'indented'>[]): INumberingOptions {
+/**
+ * The numbering of a paper: the legal list, and the list definitions `lists` uses, with
+ * references starting with `prefix` (each part of a pack has its own, so its lists count from 1).
+ */
+export function paperNumbering(
+  metrics: PageMetrics,
+  font: string,
+  lists: readonly Pick<List, 'style' | 'indented'>[],
+  prefix = '',
+): INumberingOptions['config'] {
   const legalIndent = numberedIndent(metrics);
   const legalTexts = ['%1.', '%1.%2', '%1.%2.%3'];
   const legal = {
-    reference: LEGAL_REFERENCE,
+    reference: prefix + LEGAL_REFERENCE,
     levels: legalTexts.map((text, level) => ({
       level,
       format: LevelFormat.DECIMAL,
@@ -101,7 +109,7 @@ export function numberingOptions(metrics: PageMetrics, font: string, lists: read
   const seen = new Set<string>();
   const listConfigs = [];
   for (const list of lists) {
-    const reference = listReference(list);
+    const reference = prefix + listReference(list);
     if (seen.has(reference)) continue;
     seen.add(reference);
     const indent = listIndent(metrics, list);
@@ -124,5 +132,10 @@ export function numberingOptions(metrics: PageMetrics, font: string, lists: read
       ],
     });
   }
-  return { config: [legal, ...listConfigs] };
+  return [legal, ...listConfigs];
+}
+
+/** The document's numbering for a single paper. */
+export function numberingOptions(metrics: PageMetrics, font: string, lists: readonly Pick<List, 'style' | 'indented'>[]): INumberingOptions {
+  return { config: paperNumbering(metrics, font, lists) };
 }

@@ -43,9 +43,9 @@ export function columnWidths(total: number, columns: number, weights?: readonly 
   return out;
 }
 
-function cellParagraph(cell: ModelCell, bold: boolean, keepNext: boolean): Paragraph {
+function cellParagraph(cell: ModelCell, bold: boolean, keepNext: boolean, ctx: RenderContext): Paragraph {
   return new Paragraph({
-    children: renderInlines(cell.children, bold ? { bold: true } : {}),
+    children: renderInlines(cell.children, ctx, bold ? { bold: true } : {}),
     alignment: ALIGN[cell.align ?? 'left'],
     spacing: { before: 0, after: 0 },
     keepNext,
@@ -61,7 +61,7 @@ export function renderTable(table: Table, ctx: RenderContext, options: TableOpti
   const out: (Paragraph | DocxTable)[] = [];
   const indentTwip = table.indented ? mmToTwip(ctx.metrics.numberColumnMm) : 0;
   if (table.caption) {
-    out.push(ctx.paragraph({ style: CAPTION_STYLE, children: renderInlines([{ type: 'text', value: table.caption }]), indent: { left: indentTwip } }));
+    out.push(ctx.paragraph({ style: CAPTION_STYLE, children: renderInlines([{ type: 'text', value: table.caption }], ctx), indent: { left: indentTwip } }));
   } else if (ctx.followsTable) {
     // Two tables in a row would merge into one: a paragraph keeps them apart.
     out.push(ctx.paragraph({ spacing: { after: 0 } }));
@@ -83,7 +83,7 @@ export function renderTable(table: Table, ctx: RenderContext, options: TableOpti
     const cells = Array.from({ length: columns }, (_, c) => {
       const cell = row.cells[c] ?? { children: [] };
       return new TableCell({
-        children: [cellParagraph(cell, isHead, isHead)],
+        children: [cellParagraph(cell, isHead, isHead, ctx)],
         width: { size: widths[c]!, type: WidthType.DXA },
         margins,
         ...(isHead && !table.borderless ? { shading: HEADER_SHADING } : {}),
