@@ -54,7 +54,8 @@ describe('the example pack', () => {
       expect(end).toBeGreaterThanOrEqual(start);
       const first = pdftotext(pdf, false, start);
       expect(first, `item ${item} should start on page ${start}`).toContain(firstText[item]);
-      if (start > 1) expect(pdftotext(pdf, false, start - 1)).not.toContain(firstText[item]);
+      // The page before belongs to the agenda or to the previous paper, which ends there.
+      if (start > 1) expect(pdftotext(pdf, false, start - 1)).toMatch(previousEnd === 0 ? /Agenda/ : /Contact details/);
       // Every paper ends with its contact details.
       expect(pdftotext(pdf, false, end), `item ${item} should end on page ${end}`).toContain('Contact details');
       if (end < pages) expect(pdftotext(pdf, false, end + 1)).not.toContain('Contact details');
@@ -126,7 +127,7 @@ describe('src/ knows papers in general', () => {
     const text = pdftotext(path.join(d, 'output/camhs-section-76-2019-01.pdf'), false);
     expect(text).toContain('Decision No:');
     expect(text).toContain('19/00001');
-    expect(text).toMatch(/The County Council’s element of the wider contract is worth £2\.65m a year, 17% of the whole\s+contract of £16m a year\./);
+    expect(text.replace(/\s+/g, ' ')).toContain('The County Council’s element of the wider contract is worth £2.65m a year, 17% of the whole contract of £16m a year.');
     expect(execFileSync('git', ['-C', root, 'ls-files', 'src'], { encoding: 'utf8' })).not.toMatch(/section-76|s76/);
   });
 });

@@ -2,7 +2,7 @@
  * Accessibility checks that fail the build: a PDF/UA file needs a title, a language and
  * alternative text on every figure. Each message says what is missing and how to fix it.
  */
-import type { Block, Paper, SourcePosition } from '../../document/model.js';
+import type { Block, DocumentMeta, Pack, Paper, SourcePosition } from '../../document/model.js';
 
 /** BCP 47 language tag, loosely: "en", "en-GB", "cy-GB". */
 const LANG = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/;
@@ -11,10 +11,9 @@ function where(pos: SourcePosition | undefined): string {
   return pos ? ` (${pos.file}:${pos.line}:${pos.column})` : '';
 }
 
-/** Every accessibility problem of the paper, as messages (empty when there is none). */
-export function accessibilityProblems(paper: Paper): string[] {
+/** Problems of the document's title and language. */
+function metaProblems(meta: DocumentMeta | undefined): string[] {
   const problems: string[] = [];
-  const meta = paper.meta;
   if (!meta || typeof meta.title !== 'string' || meta.title.trim() === '') {
     problems.push('PDF: the document has no title (meta.title): set `title` in the data file; it is shown as the window title and read first by screen readers');
   }
@@ -23,6 +22,11 @@ export function accessibilityProblems(paper: Paper): string[] {
   } else if (!LANG.test(meta.lang.trim())) {
     problems.push(`PDF: the document language "${meta.lang}" (meta.lang) is not a language tag: use a BCP 47 tag such as en-GB`);
   }
+  return problems;
+}
+
+function paperProblems(paper: Paper): string[] {
+  const problems = metaProblems(paper.meta);
   const visit = (blocks: readonly Block[]): void => {
     for (const block of blocks) {
       if (block.type === 'figure' && (typeof block.alt !== 'string' || block.alt.trim() === '')) {
@@ -32,13 +36,32 @@ export function accessibilityProblems(paper: Paper): string[] {
       }
     }
   };
-  visit(paper.blocks);
+  visit(paper.blocks ?? []);
   return problems;
 }
 
-/** Throws an Error listing every accessibility problem; called first by renderPdf. */
-export function checkAccessible(paper: Paper): void {
-  const problems = accessibilityProblems(paper);
+/**
+ * Every accessibility problem of a paper, or of a pack (its own title and language, and
+ * every part's paper and bookmark title), as messages (empty when there is none).
+ */
+export function accessibilityProblems(doc: Paper | Pack): string[] {
+  if (doc.type !== 'pack') return paperProblems(doc);
+  const problems = metaProblems(doc.meta).map((p) => p.replace(/^PDF: the document /, 'PDF: the pack '));
+  const parts = Array.isArray(doc.parts) ? doc.parts : [];
+  if (parts.length === 0) problems.push('PDF: the pack has no parts: a pack needs at least its agenda');
+  for (const part of parts) {
+    const name = `PDF: part "${part.id}"`;
+    if (typeof part.title !== 'string' || part.title.trim() === '') {
+      problems.push(`${name} has no title: it is the part's bookmark, read out when a reader navigates the pack`);
+    }
+    for (const p of paperProblems(part.paper)) problems.push(`${name}: ${p.replace(/^PDF: /, '')}`);
+  }
+  return problems;
+}
+
+/** Throws an Error listing every accessibility problem; called first by renderPdf and renderPackPdf. */
+export function checkAccessible(doc: Paper | Pack): void {
+  const problems = accessibilityProblems(doc);
   if (problems.length > 0) throw new Error(problems.join('\n'));
 }
 

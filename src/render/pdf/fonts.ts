@@ -1,9 +1,16 @@
 /**
  * Fonts of the PDF: the four Arimo TTFs, embedded as subsets. Nothing is ever drawn in a
- * standard-14 font: the document's default font is Arimo (pdfkit would otherwise load
- * Helvetica), and svg-to-pdfkit gets a font callback that maps every SVG font family to
- * Arimo (it silently falls back to non-embedded Helvetica without one).
+ * standard-14 font: the document is created without a default font (pdfkit would otherwise
+ * load Helvetica) and Arimo is selected as soon as the faces are registered, and
+ * svg-to-pdfkit gets a font callback that maps every SVG font family to Arimo (it silently
+ * falls back to non-embedded Helvetica without one).
+ *
+ * The TTF files are read once per process; each document parses its own copy of the
+ * bytes (a fontkit font remembers, per glyph, the characters it was first laid out from,
+ * and that goes into the ToUnicode map: sharing one across documents would make a file's
+ * bytes depend on what the process rendered before).
  */
+import { readFileSync } from 'node:fs';
 import { fontFiles, fontStyle, type FontStyle } from '../../fonts/files.js';
 
 export type { FontStyle };
@@ -17,25 +24,41 @@ export const FONT_NAME: Record<FontStyle, string> = {
   boldItalic: 'Arimo-BoldItalic',
 };
 
-/** Path of the font pdfkit opens as its default font (instead of Helvetica). */
-export const DEFAULT_FONT_FILE = fontFiles.regular;
-
 /** Arimo's vertical metrics, in em (the same as Arial's). */
 export const ASCENT = 0.905;
 export const DESCENT = 0.212;
 
 /** The part of pdfkit's document the font helpers need. */
 interface FontDoc {
-  registerFont(name: string, src: string): unknown;
+  registerFont(name: string, src: Uint8Array): unknown;
   font(name: string): unknown;
   fontSize(size: number): unknown;
   widthOfString(text: string): number;
 }
 
+const fontBytes = new Map<FontStyle, Uint8Array>();
+
+/** The bytes of a face's TTF, read on first use and kept for the life of the process. */
+function bytesOf(style: FontStyle): Uint8Array {
+  let bytes = fontBytes.get(style);
+  if (!bytes) {
+    bytes = readFileSync(fontFiles[style]);
+    fontBytes.set(style, bytes);
+  }
+  return bytes;
+}
+
+/**
+ * Registers the four faces under FONT_NAME and selects the regular face. Registered names
+ * matter: pdfkit caches a font under the name it was selected by, so selecting by name
+ * opens each face once per document (a font given as a file path to the constructor is
+ * opened again at every later selection of its registered name).
+ */
 export function registerFonts(doc: FontDoc): void {
   for (const style of Object.keys(FONT_NAME) as FontStyle[]) {
-    doc.registerFont(FONT_NAME[style], fontFiles[style]);
+    doc.registerFont(FONT_NAME[style], bytesOf(style));
   }
+  doc.font(FONT_NAME.regular);
 }
 
 /** Width of `text` in points, set in `style` at `size` points. */

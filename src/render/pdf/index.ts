@@ -1,20 +1,24 @@
 /**
- * The PDF writer: a Paper (the document model, its only input) to a print-ready, tagged
- * PDF/UA-1 committee paper. A4, Arimo embedded, numbered paragraphs with hanging numbers,
- * tables that repeat their header rows, charts as vectors, "Page X of Y" footers.
+ * The PDF writer: a Paper, or a Pack of papers (the document model, its only input), to a
+ * print-ready, tagged PDF/UA-1 file. A4, Arimo embedded, numbered paragraphs with hanging
+ * numbers, tables that repeat their header rows, charts as vectors, "Page X of Y" footers.
  *
- * Deterministic: the same Paper gives the same bytes in any process, time zone or day
+ * A pack is one file: each part starts on a new page with its own paper's layout, page
+ * numbers run on across parts, each part is a Sect of the structure tree, and the outline
+ * (bookmarks) has an entry per part with its numbered headings under it.
+ *
+ * Deterministic: the same input gives the same bytes in any process, time zone or day
  * (every date comes from `meta.date`, and pdfkit derives the file ID from the info).
  */
 import PDFDocument from 'pdfkit';
-import type { Block, Heading, Paper } from '../../document/model.js';
+import type { Block, DocumentMeta, Heading, HouseLayout, Pack, Paper } from '../../document/model.js';
 import { drawString, MM, RULE_COLOR, type Doc, type Geometry, type RenderContext } from './context.js';
 import { layoutFigure } from './figure.js';
-import { DEFAULT_FONT_FILE, measurer, registerFonts } from './fonts.js';
-import { LinkIds, paginate, type LaidBlock, type Slice } from './layout.js';
+import { measurer, registerFonts, type Measure } from './fonts.js';
+import { inlineText, LinkIds, paginate, type LaidBlock, type Slice } from './layout.js';
 import { columnWidths, layoutTable, tableSpec, type CellSpec } from './table.js';
-import { Tagger } from './tagging.js';
-import { layoutHeading, layoutList, layoutParagraph, widestNumber } from './text.js';
+import { Tagger, type StructElem } from './tagging.js';
+import { headingLabel, layoutHeading, layoutList, layoutParagraph, widestNumber } from './text.js';
 
 export { accessibilityProblems, checkAccessible } from './checks.js';
 import { checkAccessible, paperDate } from './checks.js';
@@ -31,31 +35,103 @@ const SPACING: Record<Block['type'] | 'front' | 'rule', { before: number; after:
   rule: { before: 8, after: 14 },
 };
 
+/** Pages of the pack (1-based, inclusive) on which each part starts and ends, by part id. */
+export type PackPages = Record<string, { start: number; end: number }>;
+
+export interface PackPdf {
+  bytes: Uint8Array;
+  pages: PackPages;
+}
+
 /** Renders the paper to PDF bytes. Throws (before drawing anything) when the paper is not accessible. */
 export async function renderPdf(paper: Paper): Promise<Uint8Array> {
   checkAccessible(paper);
-  const date = paperDate(paper.meta.date);
-  const m = paper.layout.marginsMm;
+  const { bytes } = await renderDocument(paper.meta, [{ id: '', title: paper.meta.title, paper }], false);
+  return bytes;
+}
+
+/**
+ * Renders a pack to one PDF, and reports the pages each part takes (to fill in the
+ * agenda's page references and render again). Throws (before drawing anything) when the
+ * pack or any of its parts is not accessible, or when two parts share an id.
+ */
+export async function renderPackPdf(pack: Pack): Promise<PackPdf> {
+  checkAccessible(pack);
+  const seen = new Set<string>();
+  for (const part of pack.parts) {
+    if (typeof part.id !== 'string' || part.id === '') throw new Error(`PDF: part "${part.title}" of the pack has no id`);
+    if (seen.has(part.id)) throw new Error(`PDF: two parts of the pack have the id "${part.id}": part ids must be unique`);
+    seen.add(part.id);
+  }
+  const { bytes, ranges } = await renderDocument(pack.meta, pack.parts, true);
+  const pages: PackPages = Object.fromEntries(pack.parts.map((part, i) => [part.id, ranges[i]!]));
+  return { bytes, pages };
+}
+
+interface PartInput {
+  id: string;
+  title: string;
+  paper: Paper;
+}
+
+/** pdfkit page options for a house layout. */
+function pageOptions(layout: HouseLayout): { size: string; margins: { top: number; right: number; bottom: number; left: number } } {
+  const m = layout.marginsMm;
+  return { size: 'A4', margins: { top: m.top * MM, right: m.right * MM, bottom: m.bottom * MM, left: m.left * MM } };
+}
+
+/** The part of a pdfkit outline item the renderer touches (pdfkit 0.20's PDFOutline). */
+interface OutlineItem {
+  addItem(title: string): OutlineItem;
+  children: OutlineItem[];
+  outlineData: Record<string, unknown>;
+}
+
+/** What the renderer writes straight into the catalog (no pdfkit API for it). */
+interface CatalogAccess {
+  _root: { data: Record<string, unknown> };
+  ref(data: Record<string, unknown>): { end(): void };
+  outline: OutlineItem;
+}
+
+/**
+ * Adds an outline item under `parent` pointing at the current page, `top` points from the
+ * page's top edge. (pdfkit targets the current page only, so items are added while the
+ * page they point at is being drawn; its own destination puts the view's left edge at
+ * the page's right edge, so the destination is replaced: /XYZ null top null keeps the
+ * reader's zoom and horizontal position.)
+ */
+function addOutlineItem(doc: Doc, parent: OutlineItem, title: string, top: number): OutlineItem {
+  const item = parent.addItem(title.replace(/\s+/g, ' ').trim());
+  const page = doc.page as unknown as { dictionary: unknown; height: number };
+  item.outlineData.Dest = [page.dictionary, 'XYZ', null, Math.round((page.height - Math.max(0, top)) * 100) / 100, null];
+  return item;
+}
+
+async function renderDocument(meta: DocumentMeta, parts: readonly PartInput[], asPack: boolean): Promise<{ bytes: Uint8Array; ranges: { start: number; end: number }[] }> {
+  const date = paperDate(meta.date);
+  if (parts.length === 0) throw new Error('PDF: nothing to render');
   const info: Record<string, string | Date> = {
-    Title: paper.meta.title.trim(),
-    Author: paper.meta.author,
-    ...(paper.meta.subject ? { Subject: paper.meta.subject } : {}),
-    ...(paper.meta.keywords && paper.meta.keywords.length > 0 ? { Keywords: paper.meta.keywords.join(', ') } : {}),
+    Title: meta.title.trim(),
+    Author: meta.author,
+    ...(meta.subject ? { Subject: meta.subject } : {}),
+    ...(meta.keywords && meta.keywords.length > 0 ? { Keywords: meta.keywords.join(', ') } : {}),
     Creator: 'committee-papers',
     Producer: 'committee-papers (PDFKit)',
     CreationDate: date,
     ModDate: date,
   };
+  const lang = meta.lang.trim();
   const options = {
-    size: 'A4',
-    margins: { top: m.top * MM, right: m.right * MM, bottom: m.bottom * MM, left: m.left * MM },
+    ...pageOptions(parts[0]!.paper.layout),
     pdfVersion: '1.7',
     tagged: true,
-    lang: paper.meta.lang.trim(),
+    lang,
     displayTitle: true,
     subset: 'PDF/UA',
     bufferPages: true,
-    font: DEFAULT_FONT_FILE,
+    // No default font: pdfkit would load Helvetica. registerFonts selects Arimo.
+    font: null,
     info,
   };
   const doc = new PDFDocument(options as unknown as PDFKit.PDFDocumentOptions);
@@ -71,31 +147,52 @@ export async function renderPdf(paper: Paper): Promise<Uint8Array> {
   registerFonts(doc);
   const tagger = new Tagger(doc);
   const measure = measurer(doc);
-  const pageWidth = doc.page.width;
-  const pageHeight = doc.page.height;
-  const base = {
-    pageWidth,
-    pageHeight,
-    left: m.left * MM,
-    right: pageWidth - m.right * MM,
-    top: m.top * MM,
-    bottom: pageHeight - m.bottom * MM,
-  };
-  const partial: RenderContext = { doc, tagger, measure, ids: new LinkIds(), layout: paper.layout, geo: { ...base, numberColumn: 0 } };
-  // A number wider than the house column widens the column (never overlaps the text).
-  const numberColumn = Math.max(paper.layout.numberColumnMm * MM, widestNumber(partial, paper.blocks) + 8);
-  const geo: Geometry = { ...base, numberColumn };
-  const ctx: RenderContext = { ...partial, geo };
+  const ids = new LinkIds();
+  const catalog = doc as unknown as CatalogAccess;
+  /** The context of the part each page belongs to (its footer is drawn with it). */
+  const pageContexts: RenderContext[] = [];
+  const ranges: { start: number; end: number }[] = [];
+  const partItems: OutlineItem[] = [];
 
-  paginate(layoutPaper(ctx, paper), {
-    top: geo.top,
-    bottom: geo.bottom,
-    newPage: () => {
+  parts.forEach((part, index) => {
+    const paper = part.paper;
+    const newPage = (): void => {
       tagger.pageBreak();
-      doc.addPage();
-    },
+      doc.addPage(pageOptions(paper.layout) as PDFKit.PDFDocumentOptions);
+    };
+    if (index > 0) newPage();
+    const ctx = paperContext(doc, tagger, measure, ids, paper);
+    const start = doc.bufferedPageRange().count;
+
+    let parent = tagger.root;
+    let onSection: ((heading: Heading, y: number) => void) | undefined;
+    if (asPack) {
+      tagger.startPart();
+      const partLang = paper.meta.lang.trim();
+      parent = tagger.element(tagger.root, 'Sect', { title: part.title.trim(), ...(partLang !== lang ? { lang: partLang } : {}) } as object);
+      const item = addOutlineItem(doc, catalog.outline, part.title, 0);
+      partItems.push(item);
+      onSection = (heading, y) => addOutlineItem(doc, item, `${headingLabel(heading.number!)} ${inlineText(heading.children)}`, y);
+    }
+
+    paginate(layoutPaper(ctx, paper, parent, onSection), { top: ctx.geo.top, bottom: ctx.geo.bottom, newPage });
+    if (asPack) parent.end();
+    const end = doc.bufferedPageRange().count;
+    for (let p = start; p <= end; p++) pageContexts[p - 1] = ctx;
+    ranges.push({ start, end });
   });
-  drawFooters(ctx, paper.layout.footer);
+  drawFooters(doc, pageContexts);
+
+  if (asPack) {
+    const root = catalog._root.data;
+    // Closed entries: a negative count of the headings under each part.
+    for (const item of partItems) if (item.children.length > 0) item.outlineData.Count = -item.children.length;
+    root.PageMode = 'UseOutlines';
+    // Decimal page labels from 1, so a reader's page box shows the printed page numbers.
+    const labels = catalog.ref({ Nums: [0, { S: 'D' }] });
+    labels.end();
+    root.PageLabels = labels;
+  }
 
   doc.end();
   await ended;
@@ -106,13 +203,35 @@ export async function renderPdf(paper: Paper): Promise<Uint8Array> {
     out.set(c, at);
     at += c.length;
   }
-  return out;
+  return { bytes: out, ranges };
 }
 
-/** All blocks of the paper laid out in reading order. */
-function layoutPaper(ctx: RenderContext, paper: Paper): LaidBlock[] {
-  const { tagger, geo } = ctx;
-  const root = tagger.root;
+/** The layout context of one paper: its house layout and page geometry. */
+function paperContext(doc: Doc, tagger: Tagger, measure: Measure, ids: LinkIds, paper: Paper): RenderContext {
+  const m = paper.layout.marginsMm;
+  const pageWidth = doc.page.width;
+  const pageHeight = doc.page.height;
+  const base = {
+    pageWidth,
+    pageHeight,
+    left: m.left * MM,
+    right: pageWidth - m.right * MM,
+    top: m.top * MM,
+    bottom: pageHeight - m.bottom * MM,
+  };
+  const partial: RenderContext = { doc, tagger, measure, ids, layout: paper.layout, geo: { ...base, numberColumn: 0 } };
+  // A number wider than the house column widens the column (never overlaps the text).
+  const numberColumn = Math.max(paper.layout.numberColumnMm * MM, widestNumber(partial, paper.blocks) + 8);
+  const geo: Geometry = { ...base, numberColumn };
+  return { ...partial, geo };
+}
+
+/**
+ * All blocks of the paper laid out in reading order, as children of `root`. `onSection` is
+ * called when a numbered level-one heading is drawn, with its top on the current page.
+ */
+function layoutPaper(ctx: RenderContext, paper: Paper, root: StructElem, onSection?: (heading: Heading, y: number) => void): LaidBlock[] {
+  const { geo } = ctx;
   const out: LaidBlock[] = [];
   let prevAfter = 0;
   let breakPending = false;
@@ -135,7 +254,7 @@ function layoutPaper(ctx: RenderContext, paper: Paper): LaidBlock[] {
     prevAfter = 10;
   }
   if (paper.front.length > 0) {
-    push(layoutFront(ctx, paper, gap('front')));
+    push(layoutFront(ctx, paper, gap('front'), root));
     push(rule(ctx, gap('rule')));
   }
 
@@ -146,9 +265,19 @@ function layoutPaper(ctx: RenderContext, paper: Paper): LaidBlock[] {
     if (i === firstHeading && i > 0 && !breakPending) push(rule(ctx, gap('rule'), true));
     const indentX = geo.left + geo.numberColumn;
     switch (block.type) {
-      case 'heading':
-        push(layoutHeading(ctx, block, gap('heading'), root));
+      case 'heading': {
+        const laid = layoutHeading(ctx, block, gap('heading'), root);
+        const first = laid.slices[0];
+        if (onSection && block.level === 1 && block.number && first) {
+          const draw = first.draw;
+          first.draw = (y: number) => {
+            onSection(block, y);
+            draw(y);
+          };
+        }
+        push(laid);
         break;
+      }
       case 'paragraph':
         push(layoutParagraph(ctx, block, gap('paragraph'), root));
         break;
@@ -176,7 +305,7 @@ function layoutPaper(ctx: RenderContext, paper: Paper): LaidBlock[] {
 }
 
 /** The front block (From / To / Subject ...): a borderless table, labels as row headers. */
-function layoutFront(ctx: RenderContext, paper: Paper, spaceBefore: number): LaidBlock {
+function layoutFront(ctx: RenderContext, paper: Paper, spaceBefore: number, parent: StructElem): LaidBlock {
   const { geo, measure, layout } = ctx;
   const size = layout.fontSize;
   const width = geo.right - geo.left;
@@ -199,7 +328,7 @@ function layoutFront(ctx: RenderContext, paper: Paper, spaceBefore: number): Lai
       padY: 3,
       spaceBefore,
     },
-    ctx.tagger.root,
+    parent,
   );
 }
 
@@ -219,15 +348,20 @@ function rule(ctx: RenderContext, spaceBefore: number, keepWithNext = false): La
   return { slices: [slice] };
 }
 
-/** "Page X of Y" on every page, centred in the bottom margin: a Pagination artifact. */
-function drawFooters(ctx: RenderContext, footer: string): void {
-  const { doc, geo, tagger, measure, layout } = ctx;
-  const size = Math.max(8, layout.fontSize - 2);
+/**
+ * The footer ("Page X of Y") on every page, centred in the bottom margin: a Pagination
+ * artifact. Each page uses the footer text, size and margins of the paper it belongs to;
+ * X and Y count the pages of the whole file.
+ */
+function drawFooters(doc: Doc, pageContexts: readonly RenderContext[]): void {
   const range = doc.bufferedPageRange();
   const pages = range.count;
   for (let i = 0; i < pages; i++) {
+    const ctx = pageContexts[i]!;
+    const { geo, tagger, measure, layout } = ctx;
+    const size = Math.max(8, layout.fontSize - 2);
     doc.switchToPage(range.start + i);
-    const text = footer.replaceAll('{page}', String(i + 1)).replaceAll('{pages}', String(pages));
+    const text = layout.footer.replaceAll('{page}', String(i + 1)).replaceAll('{pages}', String(pages));
     const width = measure('regular', size, text);
     const baseline = geo.bottom + (geo.pageHeight - geo.bottom) / 2 + size * 0.35;
     tagger.artifact('Pagination', () => drawString(ctx, text, 'regular', size, (geo.pageWidth - width) / 2, baseline));

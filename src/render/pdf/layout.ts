@@ -60,6 +60,12 @@ export function inlineRuns(
         case 'break':
           out.push({ text: '', style: fontStyle(bold, italic), hardBreak: true });
           break;
+        case 'pageRef': {
+          // A page number of the pack ("(Pages 11 - 24)"): printed as its text.
+          const text = node.value.replace(/[\t\n\r\f\v\u2028\u2029]/g, ' ');
+          if (text !== '') out.push({ text, style: fontStyle(bold, italic), ...(link ? { link } : {}) });
+          break;
+        }
       }
     }
   };
@@ -71,7 +77,7 @@ export function inlineRuns(
 export function inlineText(inlines: readonly Inline[]): string {
   let s = '';
   for (const node of inlines) {
-    if (node.type === 'text') s += node.value;
+    if (node.type === 'text' || node.type === 'pageRef') s += node.value;
     else if (node.type === 'break') s += ' ';
     else s += inlineText(node.children);
   }

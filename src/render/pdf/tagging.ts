@@ -80,6 +80,11 @@ export class Tagger {
     return `H${tagLevel}`;
   }
 
+  /** Heading levels start again at H1 in each part of a pack (each part is its own Sect). */
+  startPart(): void {
+    this.headingLevel = 0;
+  }
+
   /**
    * Call before starting a new page: ends the open Link elements, because pdfkit records
    * the page of a link annotation (the OBJR's /Pg) when the element is written.
