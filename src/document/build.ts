@@ -184,7 +184,17 @@ export async function buildBody(text: string, options: BuildOptions): Promise<Bu
         ...(n.align?.[i] ? { align: n.align[i] as 'left' | 'right' | 'center' } : {}),
       })),
     }));
-    return { type: 'table', head: rows.slice(0, 1), body: rows.slice(1), indented: numbering.inBody, pos: posOf(n) };
+    // Columns share the width by how much they hold (the longest cell, within bounds), so a
+    // narrow number column does not take as much room as a column of titles.
+    const columns = Math.max(...rows.map((r) => r.cells.length));
+    const widths = Array.from({ length: columns }, (_, c) => {
+      const texts = rows.map((r) => (r.cells[c] ? plain(r.cells[c].children) : ''));
+      const longest = Math.max(...texts.map((t) => t.length));
+      // Room for the longest word, so no word is broken (a header "Item" over a column of numbers).
+      const longestWord = Math.max(...texts.flatMap((t) => t.split(/\s+/).map((w) => w.length)));
+      return Math.min(60, Math.max(6, longestWord + 3, longest));
+    });
+    return { type: 'table', head: rows.slice(0, 1), body: rows.slice(1), widths, indented: numbering.inBody, pos: posOf(n) };
   };
 
   const front = (n: ContainerDirective) => {
