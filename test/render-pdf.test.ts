@@ -565,3 +565,28 @@ describe('renderPdf: metadata and determinism', () => {
     }
   });
 });
+
+describe('renderPdf in a long-running process', () => {
+  // Hyphen (U+002D) and soft hyphen (U+00AD) share one glyph in Arimo: a font that kept the
+  // characters a glyph was first laid out from would give the second paper the first's
+  // ToUnicode entry. Each paper is rendered in a fresh process too, for comparison.
+  const script = (texts: string[]) => `
+    const { renderPdf } = await import(${JSON.stringify(new URL('../dist/render/pdf/index.js', import.meta.url).href)});
+    const t = (value) => ({ type: 'text', value });
+    const layout = { font: 'Arial', fontSize: 12, headingSizes: [12, 12, 12], marginsMm: { top: 20, right: 20, bottom: 20, left: 20 }, footer: 'Page {page} of {pages}', numberColumnMm: 15 };
+    const paper = (text) => ({ type: 'paper', meta: { title: 'T', author: 'A', lang: 'en-GB', date: '2016-12-06' }, layout, front: [], blocks: [{ type: 'paragraph', children: [t(text)] }] });
+    let last;
+    for (const text of ${JSON.stringify(texts)}) last = await renderPdf(paper(text));
+    process.stdout.write(Buffer.from(last).toString('base64'));`;
+  const renderIn = (texts: string[]) =>
+    Buffer.from(execFileSync(process.execPath, ['--input-type=module', '-e', script(texts)], { encoding: 'utf8' }), 'base64');
+
+  it('gives the same bytes for a paper whatever the process rendered before it', () => {
+    const alone = renderIn(['Re-aligned funding.']);
+    const after = renderIn(['Re\u00adaligned soft.', 'Re-aligned funding.']);
+    expect(after.equals(alone)).toBe(true);
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'pdf-')), 'after.pdf');
+    writeFileSync(file, after);
+    expect(execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' })).toContain('Re-aligned funding.');
+  });
+});

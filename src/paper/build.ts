@@ -75,16 +75,22 @@ export async function buildPaper(dataFile: string, options: BuildPaperOptions): 
 
   clock.lap('templates');
   let chartStage: ChartRenderer | undefined;
+  // Charts are drawn one after another while the text is parsed; their stage time is the
+  // wall time during which any chart was being drawn.
   let chartMs = 0;
+  let inFlight = 0;
+  let spanStart = 0;
   const body = await buildBody(text, {
     file: `${path.relative(process.cwd(), templates.entry)} (text made from ${path.basename(dataFile)})`,
     orderedList: type.layout.style.orderedList,
     async figure(ref, pos) {
-      const started = performance.now();
-      chartStage ??= await options.charts();
-      const figure = await placeFigure(renderData.charts[ref], type.dir, pos, chartStage, figureWidthPx(type.layout.house));
-      chartMs += performance.now() - started;
-      return figure;
+      if (inFlight++ === 0) spanStart = performance.now();
+      try {
+        chartStage ??= await options.charts();
+        return await placeFigure(renderData.charts[ref], type.dir, pos, chartStage, figureWidthPx(type.layout.house));
+      } finally {
+        if (--inFlight === 0) chartMs += performance.now() - spanStart;
+      }
     },
   });
 

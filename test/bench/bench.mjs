@@ -119,7 +119,10 @@ function writeBatch(dir, n) {
   mkdirSync(batch, { recursive: true });
   const src = readFileSync(path.join(root, example), 'utf8').replace('$schema=../', '$schema=../');
   for (let i = 0; i < n; i++) {
-    let text = src.replace(/^(\s+2016-0[1-9]): (\d+)$/gm, (_m, k, v) => `${k}: ${Number(v) + ((i * 13) % 97)}`);
+    // Vary the monthly referrals (and so the referrals chart and the sentences about them).
+    const a = src.indexOf('    referrals:');
+    const b = src.indexOf('    waitingList:');
+    let text = src.slice(0, a) + src.slice(a, b).replace(/^(\s+20\d\d-\d\d): (\d+)$/gm, (_m, k, v) => `${k}: ${Number(v) + ((i * 13) % 97)}`) + src.slice(b);
     text = text.replace('openCases: 7859', `openCases: ${7000 + i}`);
     writeFileSync(path.join(batch, `paper-${String(i).padStart(3, '0')}.yaml`), text);
   }

@@ -5,12 +5,20 @@
  * svg-to-pdfkit gets a font callback that maps every SVG font family to Arimo (it silently
  * falls back to non-embedded Helvetica without one).
  *
- * The TTF files are read once per process; each document parses its own copy of the
- * bytes (a fontkit font remembers, per glyph, the characters it was first laid out from,
- * and that goes into the ToUnicode map: sharing one across documents would make a file's
- * bytes depend on what the process rendered before).
+ * The TTF files are read and parsed once per process (parsing the tables is a good part
+ * of a paper's render time). A fontkit font also remembers, per glyph, the characters it
+ * was first laid out from, and that goes into the ToUnicode map; so each document starts
+ * with the glyph cache emptied, and a file's bytes never depend on what the process
+ * rendered before.
  */
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+/** The bit of fontkit we use (fontkit ships no types). */
+interface Fontkit {
+  create(buffer: Buffer): unknown;
+}
+const fontkit = createRequire(import.meta.url)('fontkit') as Fontkit;
 import { fontFiles, fontStyle, type FontStyle } from '../../fonts/files.js';
 
 export type { FontStyle };
@@ -30,7 +38,7 @@ export const DESCENT = 0.212;
 
 /** The part of pdfkit's document the font helpers need. */
 interface FontDoc {
-  registerFont(name: string, src: Uint8Array): unknown;
+  registerFont(name: string, src: unknown): unknown;
   font(name: string): unknown;
   fontSize(size: number): unknown;
   widthOfString(text: string): number;
@@ -48,6 +56,20 @@ function bytesOf(style: FontStyle): Uint8Array {
   return bytes;
 }
 
+type ParsedFont = { _glyphs: Record<number, unknown> };
+const parsed = new Map<FontStyle, ParsedFont>();
+
+/** The face parsed once per process, with its per-glyph state reset for a new document. */
+function parsedFont(style: FontStyle): ParsedFont {
+  let font = parsed.get(style);
+  if (!font) {
+    font = fontkit.create(Buffer.from(bytesOf(style))) as unknown as ParsedFont;
+    parsed.set(style, font);
+  }
+  font._glyphs = {};
+  return font;
+}
+
 /**
  * Registers the four faces under FONT_NAME and selects the regular face. Registered names
  * matter: pdfkit caches a font under the name it was selected by, so selecting by name
@@ -56,7 +78,7 @@ function bytesOf(style: FontStyle): Uint8Array {
  */
 export function registerFonts(doc: FontDoc): void {
   for (const style of Object.keys(FONT_NAME) as FontStyle[]) {
-    doc.registerFont(FONT_NAME[style], bytesOf(style));
+    doc.registerFont(FONT_NAME[style], parsedFont(style));
   }
   doc.font(FONT_NAME.regular);
 }

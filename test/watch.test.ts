@@ -1,0 +1,52 @@
+/**
+ * build --watch: a change to the data rebuilds the paper; a mistake is shown, the last good
+ * output stays, and watching goes on.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cli, edit, example, tempProject } from './support/project.js';
+
+describe('build --watch', () => {
+  const dir = tempProject();
+  const child = spawn(process.execPath, [cli, 'build', example, '--watch', '--format', 'docx'], { cwd: dir });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  afterAll(() => child.kill());
+
+  /** Wait until the output has `count` lines matching `re`. */
+  const waitFor = async (re: RegExp, count: number) => {
+    for (let i = 0; i < 600; i++) {
+      if ((out.match(new RegExp(re.source, 'g')) ?? []).length >= count) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`timed out waiting for ${re} x${count}; output so far:\n${out}`);
+  };
+  const docx = path.join(dir, 'output/camhs-contract-performance-2016-09.docx');
+
+  it('rebuilds on a data change, keeps the last good output on a mistake, and goes on', async () => {
+    await waitFor(/watching 1 paper/, 1);
+    const first = readFileSync(docx);
+
+    edit(dir, example, '  openCases: 7859', '  openCases: 7860');
+    await waitFor(/rebuilt data\//, 2);
+    const second = readFileSync(docx);
+    expect(second.equals(first)).toBe(false);
+
+    edit(dir, example, '  openCases: 7860', '  openCases: many');
+    await waitFor(/failed data\//, 1);
+    expect(out).toMatch(/figures\.mainstream\.openCases: expected a whole number, found the text "many"/);
+    expect(readFileSync(docx).equals(second)).toBe(true);
+
+    const partial = 'templates/papers/camhs-contract-performance/partials/conclusion.hbs';
+    edit(dir, example, '  openCases: many', '  openCases: 7859');
+    await waitFor(/rebuilt data\//, 3);
+    expect(readFileSync(docx).equals(first)).toBe(true);
+
+    edit(dir, partial, 'There are ongoing challenges', 'There remain ongoing challenges');
+    await waitFor(/rebuilt data\//, 4);
+    expect(readFileSync(docx).equals(first)).toBe(false);
+  });
+});
