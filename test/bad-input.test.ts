@@ -131,3 +131,15 @@ describe('bad charts fail the build with the chart file and the reason', () => {
     });
   }
 });
+
+describe('a paper that would not be accessible is not written', () => {
+  it('a layout that gives the document no language fails with a clear message', () => {
+    const d = tempProject();
+    edit(d, 'templates/layouts/kent-cabinet-committee/layout.yaml', 'lang: en-GB', 'lang: ""');
+    const r = run(d, ['build', example, '--format', 'pdf']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`${example}: not written, as it would not be accessible: .*language`));
+    expect(r.stderr).not.toContain('internal error');
+    expect(existsSync(path.join(d, 'output'))).toBe(false);
+  });
+});

@@ -38,7 +38,7 @@ export async function buildOne(file: string, opts: BuildOneOptions): Promise<Bui
     const outputs = [];
     for (const format of opts.formats) {
       t = performance.now();
-      outputs.push({ file: outputName(file, opts.out, format), bytes: await renderFormat(built.paper, format) });
+      outputs.push({ file: outputName(file, opts.out, format), bytes: await renderFormat(built.paper, format, file) });
       timings[format] = performance.now() - t;
     }
     writeAllAtomic(outputs);

@@ -6,6 +6,7 @@
  */
 import type { Pack } from '../document/model.js';
 import type { BuildPaperOptions } from '../paper/build.js';
+import { inaccessible } from '../paper/outputs.js';
 import { assemblePack, placeholderRanges, type PackSource, type PageRanges } from './build.js';
 
 export interface LaidOutPack {
@@ -18,11 +19,17 @@ export interface LaidOutPack {
 const same = (a: PageRanges, b: PageRanges) => JSON.stringify(a) === JSON.stringify(b);
 
 export async function layOutPack(source: PackSource, options: Omit<BuildPaperOptions, 'pages'>): Promise<LaidOutPack> {
-  const { renderPackPdf } = await import('../render/pdf/index.js');
+  const { AccessibilityError, renderPackPdf } = await import('../render/pdf/index.js');
   let shown = placeholderRanges(source);
   for (let pass = 1; pass <= 5; pass++) {
     const pack = await assemblePack(source, shown, options);
-    const out = await renderPackPdf(pack);
+    let out;
+    try {
+      out = await renderPackPdf(pack);
+    } catch (e) {
+      if (!(e instanceof AccessibilityError)) throw e;
+      throw inaccessible(e.problems, source.file);
+    }
     const actual: PageRanges = Object.fromEntries(Object.entries(out.pages).filter(([id]) => id in shown));
     if (same(actual, shown)) return { pack, pdf: out.bytes, pages: out.pages, passes: pass };
     shown = actual;

@@ -3,18 +3,33 @@
  * so a DOCX-only run never loads pdfkit and a check never loads either.
  */
 import path from 'node:path';
+import { InputError } from '../data/errors.js';
 import type { Paper } from '../document/model.js';
 
 export type Format = 'docx' | 'pdf';
 export const FORMATS: Format[] = ['docx', 'pdf'];
 
-export async function renderFormat(paper: Paper, format: Format): Promise<Uint8Array> {
+/**
+ * `source` names the file the paper came from in messages: a paper the PDF writer
+ * refuses as inaccessible (no title, language or alt text) is the user's to fix.
+ */
+export async function renderFormat(paper: Paper, format: Format, source = '(paper)'): Promise<Uint8Array> {
   if (format === 'docx') {
     const { renderDocx } = await import('../render/docx/index.js');
     return renderDocx(paper);
   }
-  const { renderPdf } = await import('../render/pdf/index.js');
-  return renderPdf(paper);
+  const { AccessibilityError, renderPdf } = await import('../render/pdf/index.js');
+  try {
+    return await renderPdf(paper);
+  } catch (e) {
+    if (e instanceof AccessibilityError) throw inaccessible(e.problems, source);
+    throw e;
+  }
+}
+
+/** The PDF writer's accessibility problems as the user's input error, against `file`. */
+export function inaccessible(problems: string[], file: string): InputError {
+  return new InputError(problems.map((message) => ({ file, message: `not written, as it would not be accessible: ${message.replace(/^PDF: /, '')}` })));
 }
 
 export function outputName(dataFile: string, outDir: string, format: Format): string {

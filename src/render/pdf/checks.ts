@@ -59,10 +59,20 @@ export function accessibilityProblems(doc: Paper | Pack): string[] {
   return problems;
 }
 
-/** Throws an Error listing every accessibility problem; called first by renderPdf and renderPackPdf. */
+/** The document lacks what an accessible PDF needs: the build stops rather than write it. */
+export class AccessibilityError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(problems.join('\n'));
+    this.name = 'AccessibilityError';
+    this.problems = problems;
+  }
+}
+
+/** Throws an AccessibilityError listing every problem; called first by renderPdf and renderPackPdf. */
 export function checkAccessible(doc: Paper | Pack): void {
   const problems = accessibilityProblems(doc);
-  if (problems.length > 0) throw new Error(problems.join('\n'));
+  if (problems.length > 0) throw new AccessibilityError(problems);
 }
 
 /** The paper's date as UTC midnight: the only date written into the file. */

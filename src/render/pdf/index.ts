@@ -20,7 +20,7 @@ import { columnWidths, layoutTable, tableSpec, type CellSpec } from './table.js'
 import { Tagger, type StructElem } from './tagging.js';
 import { headingLabel, layoutHeading, layoutList, layoutParagraph, widestNumber } from './text.js';
 
-export { accessibilityProblems, checkAccessible } from './checks.js';
+export { AccessibilityError, accessibilityProblems, checkAccessible } from './checks.js';
 import { checkAccessible, paperDate } from './checks.js';
 
 /** Vertical space (points) around blocks; the gap between two blocks is the larger of the two. */
