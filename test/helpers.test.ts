@@ -43,6 +43,15 @@ describe('formatting in UK conventions', () => {
     expect(formatFinancialYear(2016, kent)).toBe('2016/17');
     expect(formatFinancialYear(2016, govuk)).toBe('2016 to 2017');
   });
+  it('writes dates in the house\'s date forms', () => {
+    expect(render('{{date d}}', { d: '2017-08-31' })).toBe('31 August 2017');
+    expect(render('{{date d}}', { d: '2017-08-31' }, { ...kent, dateForm: 'dddd D MMMM YYYY' })).toBe('Thursday 31 August 2017');
+    expect(render('{{date d}}', { d: '2017-08-01' }, { ...kent, dateForm: 'DD/MM/YYYY' })).toBe('01/08/2017');
+    expect(render('{{month m}}', { m: '2016-09' }, { ...kent, monthForm: 'MMM YYYY' })).toBe('Sep 2016');
+    const s = { '2015-09': 980, '2016-09': 624 };
+    expect(render('{{change s from="2015-09"}}', { s }, { ...kent, monthForm: 'MMMM YYYY' })).toBe('a decrease from 980 in September 2015');
+    expect(render('{{weekday "2019-01-29"}}', {})).toBe('Tuesday');
+  });
   it('writes small numbers in words up to the house limit', () => {
     expect(numberInWords(10, kent)).toBe('ten');
     expect(numberInWords(5, kent)).toBe('five');

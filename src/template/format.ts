@@ -12,6 +12,10 @@ export interface HouseStyle {
   financialYear: 'slash' | 'words';
   /** Ordered lists in the body: "letter" a) b) or "decimal" 1. 2. */
   orderedList: 'letter' | 'decimal';
+  /** How {{date}} writes a day: tokens dddd (Tuesday), D (9), DD (09), MMMM (August), MMM (Aug), MM (08), YYYY. */
+  dateForm: string;
+  /** How {{month}} writes a month, with the same tokens: "MMMM YYYY" gives August 2017. */
+  monthForm: string;
 }
 
 export const defaultHouseStyle: HouseStyle = {
@@ -19,6 +23,8 @@ export const defaultHouseStyle: HouseStyle = {
   numbersInWordsUpTo: 9,
   financialYear: 'slash',
   orderedList: 'letter',
+  dateForm: 'D MMMM YYYY',
+  monthForm: 'MMMM YYYY',
 };
 
 export const MONTHS = [
@@ -79,16 +85,32 @@ function parseIso(iso: string): { y: number; m: number; d?: number } {
   return { y: +m[1], m: +m[2], d: m[3] ? +m[3] : undefined };
 }
 
-/** "2017-08-31" -> "31 August 2017". */
-export function formatDate(iso: string): string {
+const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+
+/** A date in a house form: "D MMMM YYYY" -> 31 August 2017 (the weekday is computed in UTC). */
+export function formatDatePattern(iso: string, form: string): string {
   const p = parseIso(iso);
-  return p.d === undefined ? `${MONTHS[p.m - 1]} ${p.y}` : `${p.d} ${MONTHS[p.m - 1]} ${p.y}`;
+  const day = p.d ?? 1;
+  const values: Record<string, string> = {
+    dddd: WEEKDAYS[new Date(Date.UTC(p.y, p.m - 1, day)).getUTCDay()],
+    YYYY: String(p.y),
+    MMMM: MONTHS[p.m - 1],
+    MMM: MONTHS[p.m - 1].slice(0, 3),
+    MM: String(p.m).padStart(2, '0'),
+    DD: String(day).padStart(2, '0'),
+    D: String(day),
+  };
+  return form.replace(/dddd|YYYY|MMMM|MMM|MM|DD|D/g, (t) => values[t]);
+}
+
+/** "2017-08-31" -> "31 August 2017" (a month alone: "August 2017"). */
+export function formatDate(iso: string, style: Pick<HouseStyle, 'dateForm' | 'monthForm'> = defaultHouseStyle): string {
+  return formatDatePattern(iso, parseIso(iso).d === undefined ? style.monthForm : style.dateForm);
 }
 
 /** "2016-09" or "2016-09-30" -> "September 2016". */
-export function formatMonth(iso: string): string {
-  const p = parseIso(iso);
-  return `${MONTHS[p.m - 1]} ${p.y}`;
+export function formatMonth(iso: string, style: Pick<HouseStyle, 'monthForm'> = defaultHouseStyle): string {
+  return formatDatePattern(iso, style.monthForm);
 }
 
 /** "2016-08" -> "August". */

@@ -7,6 +7,7 @@ import type { HelperDelegate, HelperOptions } from 'handlebars';
 import {
   article,
   formatDate,
+  formatDatePattern,
   formatFinancialYear,
   formatMoney,
   formatMonth,
@@ -83,7 +84,7 @@ function windowOf(s: Series, options: HelperOptions) {
 function extremeText(s: Series, options: HelperOptions, which: 'lowest' | 'highest'): string {
   const ps = windowOf(s, options);
   const ex = extremes(ps, which);
-  return `${formatNumber(ex[0].value)} in ${joinAnd(ex.map((p) => periodName(p.period, ps)))}`;
+  return `${formatNumber(ex[0].value)} in ${joinAnd(ex.map((p) => periodName(p.period, ps, state(options).house)))}`;
 }
 
 export const helpers: Record<string, HelperDelegate> = {
@@ -117,13 +118,13 @@ export const helpers: Record<string, HelperDelegate> = {
   },
   /** {{date "2017-08-31"}} -> 31 August 2017 */
   date(...args: unknown[]) {
-    const { params } = split(args);
-    return formatDate(str(params[0], 'date', 'a date YYYY-MM-DD'));
+    const { params, options } = split(args);
+    return formatDate(str(params[0], 'date', 'a date YYYY-MM-DD'), state(options).house);
   },
   /** {{month "2016-09"}} -> September 2016 */
   month(...args: unknown[]) {
-    const { params } = split(args);
-    return formatMonth(str(params[0], 'month', 'a month YYYY-MM'));
+    const { params, options } = split(args);
+    return formatMonth(str(params[0], 'month', 'a month YYYY-MM'), state(options).house);
   },
   /** {{monthName "2016-08"}} -> August */
   monthName(...args: unknown[]) {
@@ -134,10 +135,8 @@ export const helpers: Record<string, HelperDelegate> = {
   weekday(...args: unknown[]) {
     const { params } = split(args);
     const iso = str(params[0], 'weekday', 'a date YYYY-MM-DD');
-    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
-    if (!m) throw new HelperError(`{{weekday}} expected a date YYYY-MM-DD, found ${JSON.stringify(iso)}`);
-    const day = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3])).getUTCDay();
-    return ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'][day];
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(iso)) throw new HelperError(`{{weekday}} expected a date YYYY-MM-DD, found ${JSON.stringify(iso)}`);
+    return formatDatePattern(iso, 'dddd');
   },
   /** {{pages 5}} -> "(Pages 11 - 24)": where agenda item 5's paper sits in the pack */
   pages(...args: unknown[]) {
@@ -185,8 +184,8 @@ export const helpers: Record<string, HelperDelegate> = {
   },
   /** {{latestMonth series}} -> September 2016 */
   latestMonth(...args: unknown[]) {
-    const { params } = split(args);
-    return formatMonth(latest(series(params[0], 'latestMonth')).period);
+    const { params, options } = split(args);
+    return formatMonth(latest(series(params[0], 'latestMonth')).period, state(options).house);
   },
   /** {{valueIn series "2015-09"}} -> 980 */
   valueIn(...args: unknown[]) {
@@ -209,7 +208,7 @@ export const helpers: Record<string, HelperDelegate> = {
     const from = (options.hash.from as string | undefined) ?? ps[Math.max(0, ps.length - 13)].period;
     if (!(from in s)) throw new HelperError(`{{change}} the series has no value for ${from}`);
     const before = s[from];
-    const when = formatMonth(from);
+    const when = formatMonth(from, state(options).house);
     switch (direction(before, last.value)) {
       case 'increase':
         return `an increase from ${formatNumber(before)} in ${when}`;
@@ -223,8 +222,8 @@ export const helpers: Record<string, HelperDelegate> = {
   span(...args: unknown[]) {
     const { params, options } = split(args);
     const ps = windowOf(series(params[0], 'span'), options);
-    const first = formatMonth(ps[0].period);
-    const last = formatMonth(ps[ps.length - 1].period);
+    const first = formatMonth(ps[0].period, state(options).house);
+    const last = formatMonth(ps[ps.length - 1].period, state(options).house);
     return first === last ? first : `${first} to ${last}`;
   },
   /** {{trend series from="2015-09"}} -> "rose" / "fell" / "did not change" (up=, down=, same= to reword) */

@@ -3,7 +3,7 @@
  * The wording helpers compute latest values, changes, averages and extremes from these,
  * so no sentence carries a figure typed by hand.
  */
-import { formatMonth, monthName } from './format.js';
+import { formatMonth, monthName, type HouseStyle } from './format.js';
 
 export type Series = Record<string, number>;
 
@@ -50,9 +50,9 @@ export function extremes(ps: Point[], which: 'lowest' | 'highest'): Point[] {
 }
 
 /** "August", or "August 2016" when the window spans more than 12 months' names. */
-export function periodName(period: string, ps: Point[]): string {
+export function periodName(period: string, ps: Point[], style?: Pick<HouseStyle, 'monthForm'>): string {
   const names = new Set(ps.map((p) => monthName(p.period)));
-  return names.size === ps.length ? monthName(period) : formatMonth(period);
+  return names.size === ps.length ? monthName(period) : formatMonth(period, style);
 }
 
 /** "May", "May and June", "April, May and June". */
