@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { edit, lineOf, root, run, tempProject } from './support/project.js';
-import { pdfinfo, pdftotext } from './support/readers.js';
+import { has, libreofficePdf, pdfinfo, pdftotext } from './support/readers.js';
 
 const packFile = 'data/packs/hosc-2019-01-29.yaml';
 let dir: string;
@@ -26,7 +26,7 @@ beforeAll(() => {
 function agendaRanges(): Map<number, [number, number]> {
   const text = pdftotext(pdf, true, 1) + pdftotext(pdf, true, 2);
   const ranges = new Map<number, [number, number]>();
-  for (const m of text.matchAll(/^\s*(\d+)\s+.*?\(Pages? (\d+)(?: - (\d+))?\)\s*$/gm)) {
+  for (const m of text.matchAll(/^\s*(\d+)\s+.*?\(Pages?\s(\d+)(?:\s-\s(\d+))?\)\s*$/gm)) {
     ranges.set(Number(m[1]), [Number(m[2]), Number(m[3] ?? m[2])]);
   }
   return ranges;
@@ -83,6 +83,24 @@ describe('the example pack', () => {
       expect(entry!.items.length, `sections of item ${item}`).toBeGreaterThan(0);
     }
     expect(await doc.getPageLabels()).toEqual(Array.from({ length: doc.numPages }, (_, i) => String(i + 1)));
+  });
+});
+
+describe('the example pack in Word\'s place (LibreOffice)', () => {
+  it.skipIf(!has('soffice'))('resolves every agenda page reference to where the paper starts and ends in its own layout', () => {
+    const lo = libreofficePdf(docx);
+    const agenda = pdftotext(lo, false, 1);
+    expect(agenda).not.toMatch(/Reference source not found|Error!/i);
+    const flat = agenda.replace(/\s+/g, ' ');
+    const ranges = [...flat.matchAll(/\(Pages?\s(\d+)(?:\s-\s(\d+))?\)/g)].map((m) => [Number(m[1]), Number(m[2] ?? m[1])]);
+    expect(ranges).toHaveLength(3);
+    const pages = Number(pdfinfo(lo).Pages);
+    expect(ranges[0][0]).toBe(2);
+    for (let i = 1; i < ranges.length; i++) expect(ranges[i][0]).toBe(ranges[i - 1][1] + 1);
+    expect(ranges[2][1]).toBe(pages);
+    for (const [item, [start]] of [4, 5, 6].map((n, i) => [n, ranges[i]] as const)) {
+      expect(pdftotext(lo, false, start).replace(/\s+/g, ' ')).toContain(firstText[item].replace(/\s+/g, ' '));
+    }
   });
 });
 

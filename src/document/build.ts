@@ -192,7 +192,7 @@ export async function buildBody(text: string, options: BuildOptions): Promise<Bu
       const longest = Math.max(...texts.map((t) => t.length));
       // Room for the longest word, so no word is broken (a header "Item" over a column of numbers).
       const longestWord = Math.max(...texts.flatMap((t) => t.split(/\s+/).map((w) => w.length)));
-      return Math.min(60, Math.max(6, longestWord + 3, longest));
+      return Math.min(60, Math.max(6, longestWord + 3, longest + 4));
     });
     return { type: 'table', head: rows.slice(0, 1), body: rows.slice(1), widths, indented: numbering.inBody, pos: posOf(n) };
   };

@@ -146,10 +146,11 @@ export const helpers: Record<string, HelperDelegate> = {
     const id = itemPartId(params[0]);
     const range = s.pages[id];
     if (!range) throw new HelperError(`{{pages}} no paper for agenda item ${String(params[0])}`);
+    // No-break spaces keep a range on one line: "(Pages 10 - 12)" never splits after the dash.
     const text =
       range.start === range.end
-        ? `(Page ${pageRef(id, 'start', range.start)})`
-        : `(Pages ${pageRef(id, 'start', range.start)} \\- ${pageRef(id, 'end', range.end)})`;
+        ? `(Page\u00a0${pageRef(id, 'start', range.start)})`
+        : `(Pages\u00a0${pageRef(id, 'start', range.start)}\u00a0\\-\u00a0${pageRef(id, 'end', range.end)})`;
     return { toHTML: () => text };
   },
   /** {{financialYear 2016}} -> 2016/17 */

@@ -61,9 +61,14 @@ export function libreofficeText(file: string): string {
   return readFileSync(path.join(out, path.basename(file).replace(/\.docx$/, '.txt')), 'utf8');
 }
 
-export function libreofficePdfPages(file: string): number {
+/** LibreOffice's PDF of a document (fields such as PAGEREF updated by its own layout). */
+export function libreofficePdf(file: string): string {
   const out = mkdtempSync(path.join(tmpdir(), 'lo-'));
   const profile = mkdtempSync(path.join(tmpdir(), 'lo-profile-'));
   execFileSync('soffice', [`-env:UserInstallation=file://${profile}`, '--headless', '--convert-to', 'pdf', '--outdir', out, file], { stdio: 'pipe', timeout: 120_000 });
-  return Number(pdfinfo(path.join(out, path.basename(file).replace(/\.docx$/, '.pdf'))).Pages);
+  return path.join(out, path.basename(file).replace(/\.docx$/, '.pdf'));
+}
+
+export function libreofficePdfPages(file: string): number {
+  return Number(pdfinfo(libreofficePdf(file)).Pages);
 }

@@ -3,7 +3,7 @@
  * for the same Paper; and a Pack (several papers bound into one) to one Word document
  * with a section per part. Reads only the model.
  */
-import { Document, Packer, PageOrientation, SectionType, type ISectionOptions } from 'docx';
+import { Document, Packer, PageOrientation, Paragraph, SectionType, Table, type ISectionOptions } from 'docx';
 import type { DocumentMeta, HouseLayout, Pack, Paper } from '../../document/model.js';
 import { listsOf, renderBlocks } from './blocks.js';
 import { RenderContext } from './context.js';
@@ -101,7 +101,10 @@ export function buildPackDocument(pack: Pack): { document: Document; tableCaptio
   const sections: ISectionOptions[] = [];
   for (const [k, part] of pack.parts.entries()) {
     const ctx = new RenderContext(part.paper.layout, { numberingPrefix: `part${k + 1}-`, tableCaptions, bookmarks, styleLayout });
-    const children = paperChildren(part.paper, ctx);
+    const children = [...paperChildren(part.paper, ctx)];
+    // A part ends with a paragraph, not a table: its end bookmark (the target of the
+    // agenda's PAGEREF) must stand in the body, where every reader finds it.
+    if (children[children.length - 1] instanceof Table) children.push(new Paragraph({ spacing: { before: 0, after: 0 } }));
     numbering.push(...paperNumbering(ctx.metrics, part.paper.layout.font, listsOf(part.paper.blocks), ctx.numberingPrefix));
     sections.push(section(part.paper.layout, ctx, children, true));
   }
