@@ -8,10 +8,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { getDocument, type PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { Figure, Pack } from '../src/document/model.js';
 import { renderPackPdf, renderPdf, type PackPages } from '../src/render/pdf/index.js';
 import { samplePack } from './fixtures/sample-pack.js';
+import { open, pageItems } from './support/pdfjs.js';
 import { samplePaper } from './fixtures/sample-paper.js';
 
 const MM = 72 / 25.4;
@@ -50,9 +51,6 @@ function run(cmd: string, args: string[]): string {
   return execFileSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
 }
 
-async function open(bytes: Uint8Array): Promise<PDFDocumentProxy> {
-  return getDocument({ data: new Uint8Array(bytes), verbosity: 0 }).promise;
-}
 
 function pageText(file: string, page: number): string {
   return run('pdftotext', ['-layout', '-f', String(page), '-l', String(page), file, '-']);
@@ -82,37 +80,6 @@ function qpdfObjects(file: string): Record<string, any> {
 
 function catalogOf(objects: Record<string, any>): any {
   return Object.values(objects).find((o) => o.value?.['/Type'] === '/Catalog').value;
-}
-
-interface Item {
-  str: string;
-  x: number;
-  y: number;
-  marking: 'mcid' | 'artifact' | 'none';
-  mc?: string;
-}
-
-/** Text items of a page with their marked-content context (as in render-pdf.test.ts). */
-async function pageItems(doc: PDFDocumentProxy, n: number): Promise<Item[]> {
-  const page = await doc.getPage(n);
-  const content = await page.getTextContent({ includeMarkedContent: true });
-  const stack: string[] = [];
-  const ids: (string | undefined)[] = [];
-  const out: Item[] = [];
-  for (const item of content.items as any[]) {
-    if (item.type === 'beginMarkedContent' || item.type === 'beginMarkedContentProps') {
-      stack.push(item.tag === 'Artifact' ? 'artifact' : item.id != null ? 'mcid' : 'other');
-      ids.push(item.id ?? undefined);
-    } else if (item.type === 'endMarkedContent') {
-      stack.pop();
-      ids.pop();
-    } else if (typeof item.str === 'string') {
-      const marking = stack.includes('artifact') ? 'artifact' : stack.includes('mcid') ? 'mcid' : 'none';
-      const mc = [...ids].reverse().find((id) => id !== undefined);
-      out.push({ str: item.str, x: item.transform[4], y: item.transform[5], marking, ...(mc ? { mc } : {}) });
-    }
-  }
-  return out;
 }
 
 interface StructNode {
