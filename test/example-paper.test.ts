@@ -2,10 +2,11 @@
  * The shipped example reproduces the published CAMHS paper, read back from the DOCX and
  * the PDF by independent readers.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { example, run, tempProject } from './support/project.js';
+import { example, root, run, tempProject } from './support/project.js';
 import { docxParagraphs, docxParts, has, libreofficePdfPages, libreofficeText, pdffonts, pdfinfo, pdftotext } from './support/readers.js';
 import { normalise, referenceLinks, referenceSentences } from './support/reference.js';
 
@@ -141,5 +142,37 @@ describe('charts of the example paper', () => {
   it('the PDF draws chart axis labels as real text', () => {
     const text = pdftotext(pdf, false);
     for (const label of ['Referrals', 'Children in care', 'Specialist CiC mental health team', 'Sep 2015']) expect(text).toContain(label);
+  });
+
+  // A process's first paper draws its charts on the main thread; from the second on the
+  // chart worker thread starts, and draws them once it is ready. The bytes are the same.
+  it('gives the same DOCX and PDF whether its charts were drawn on the main thread or the chart worker', () => {
+    const script = `
+      const dist = ${JSON.stringify(path.join(root, 'dist'))};
+      const { buildOne } = await import(dist + '/batch/build-one.js');
+      const { chartWorker } = await import(dist + '/charts/worker-client.js');
+      const { clearChartCache } = await import(dist + '/charts/index.js');
+      const { readFileSync } = await import('node:fs');
+      const runs = [];
+      for (let i = 0; i < 6 && !runs.some((r) => r.worker); i++) {
+        clearChartCache();
+        const worker = Boolean(chartWorker()?.ready);
+        const out = 'out-' + i;
+        const r = await buildOne(${JSON.stringify(example)}, { out, formats: ['docx', 'pdf'], write: true });
+        if (!r.ok) throw new Error(JSON.stringify(r.problems));
+        const bytes = (ext) => readFileSync(out + '/camhs-contract-performance-2016-09.' + ext).toString('base64');
+        runs.push({ worker, docx: bytes('docx'), pdf: bytes('pdf') });
+        await new Promise((resolve) => setTimeout(resolve, 500)); // time for the worker to get ready
+      }
+      process.stdout.write(JSON.stringify(runs));`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 28 });
+    expect(r.status, r.stderr).toBe(0);
+    const runs = JSON.parse(r.stdout) as { worker: boolean; docx: string; pdf: string }[];
+    expect(runs[0]!.worker).toBe(false);
+    expect(runs.some((x) => x.worker)).toBe(true);
+    for (const x of runs) {
+      expect(x.pdf === runs[0]!.pdf, 'PDF').toBe(true);
+      expect(x.docx === runs[0]!.docx, 'DOCX').toBe(true);
+    }
   });
 });

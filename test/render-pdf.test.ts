@@ -17,6 +17,7 @@ import { open, pageItems } from './support/pdfjs.js';
 import {
   ampersandTitlePaper,
   chartFontsPaper,
+  fontsSvg,
   headingAndBreakPaper,
   headingAtBottomPaper,
   linkOverPageBreakPaper,
@@ -552,5 +553,52 @@ describe('renderPdf in a long-running process', () => {
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'pdf-')), 'after.pdf');
     writeFileSync(file, after);
     expect(execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' })).toContain('Re-aligned funding.');
+  });
+
+  // Word layouts are remembered across documents (layout-cache.ts): a paper whose words
+  // were all laid out before, in whatever order and company, must come out as in a fresh
+  // process. ';' and the Greek question mark (U+037E) share a glyph too; so do a word's
+  // letters across papers. In the third paper the hyphen's glyph is first laid out from the
+  // soft hyphen, so fontkit hides the hyphen of "Re-aligned." there (and only there).
+  it('gives the same bytes for a paper whose words the process laid out before', () => {
+    const papers = ['Plain words; the x\u037e same words.', 'Re-aligned; words x\u037e plain Re-aligned.', 'The same\u00a0words; Re\u00adaligned plain Re-aligned.'];
+    for (const [i, text] of papers.entries()) {
+      const alone = renderIn([text]);
+      const others = papers.filter((_, k) => k !== i);
+      expect(renderIn([...others, text]).equals(alone), `paper ${i} after the others`).toBe(true);
+      expect(renderIn([text, ...others.reverse(), text]).equals(alone), `paper ${i} again`).toBe(true);
+    }
+  });
+
+  // Charts are drawn again from svg-to-pdfkit's recorded calls (svg-replay.ts): at another
+  // place, after other fonts were selected first (other font resource names, other subset
+  // glyph ids), and not when the chart's text would now be laid out otherwise.
+  const chartScript = (papers: { lines: string[]; bold?: string; svgs: string[] }[]) => `
+    const { renderPdf } = await import(${JSON.stringify(new URL('../dist/render/pdf/index.js', import.meta.url).href)});
+    const t = (value) => ({ type: 'text', value });
+    const layout = { font: 'Arial', fontSize: 12, headingSizes: [12, 12, 12], marginsMm: { top: 20, right: 20, bottom: 20, left: 20 }, footer: 'Page {page} of {pages}', numberColumnMm: 15 };
+    const figure = (svg, i) => ({ type: 'figure', id: 'c' + i, title: 'Chart ' + i, alt: 'A chart.', svg, png: new Uint8Array(), width: 400, height: 200 });
+    const paper = (p) => ({ type: 'paper', meta: { title: 'T', author: 'A', lang: 'en-GB', date: '2016-12-06' }, layout, front: [], blocks: [
+      ...(p.bold ? [{ type: 'paragraph', children: [{ type: 'strong', children: [t(p.bold)] }] }] : []),
+      ...p.lines.map((line) => ({ type: 'paragraph', children: [t(line)] })),
+      ...p.svgs.map(figure),
+    ] });
+    let last;
+    for (const p of ${JSON.stringify(papers)}) last = await renderPdf(paper(p));
+    process.stdout.write(Buffer.from(last).toString('base64'));`;
+  const renderChartsIn = (papers: { lines: string[]; bold?: string; svgs: string[] }[]) =>
+    Buffer.from(execFileSync(process.execPath, ['--input-type=module', '-e', chartScript(papers)], { encoding: 'utf8', maxBuffer: 1 << 26 }), 'base64');
+
+  it('gives the same bytes for a paper whose charts the process drew before', () => {
+    const hyphenSvg = sampleSvg.replace('>May<', '>2015-16 (May)<');
+    const target = { lines: ['Before the charts.'], svgs: [sampleSvg, fontsSvg, hyphenSvg] };
+    const alone = renderChartsIn([target]);
+    const elsewhere = { bold: 'Bold first', lines: ['One.', 'Two.', 'Three.'], svgs: [hyphenSvg, fontsSvg, sampleSvg] };
+    expect(renderChartsIn([elsewhere, target]).equals(alone), 'after the charts elsewhere').toBe(true);
+    expect(renderChartsIn([target, target]).equals(alone), 'twice').toBe(true);
+    // The soft hyphen comes first here: fontkit hides the chart's hyphen, which the recorded
+    // drawing did not, so the chart is drawn by svg-to-pdfkit again.
+    const soft = { lines: ['Re\u00adaligned first.'], svgs: [hyphenSvg] };
+    expect(renderChartsIn([target, soft]).equals(renderChartsIn([soft])), 'after a soft hyphen').toBe(true);
   });
 });

@@ -5,7 +5,7 @@
 import { isInputError, type InputProblem } from '../data/errors.js';
 import { writeAllAtomic } from '../output/write.js';
 import { buildPaper } from '../paper/build.js';
-import { outputName, renderFormat, type Format } from '../paper/outputs.js';
+import { outputName, renderFormat, warmUpRenderers, type Format } from '../paper/outputs.js';
 import { loadChartStage } from '../cli/charts.js';
 
 export interface BuildOneOptions {
@@ -28,19 +28,29 @@ export interface BuildOneResult {
   timings: Record<string, number>;
 }
 
+/**
+ * The PDF first: the charts' PNGs, which only the DOCX needs, are still being drawn off the
+ * JavaScript thread when the model is ready, and are drawn while the PDF is.
+ */
+export function renderOrder(formats: readonly Format[]): Format[] {
+  return [...formats].sort((a, b) => Number(b === 'pdf') - Number(a === 'pdf'));
+}
+
 export async function buildOne(file: string, opts: BuildOneOptions): Promise<BuildOneResult> {
   const timings: Record<string, number> = {};
   let t: number;
   try {
+    if (opts.write) warmUpRenderers(opts.formats);
     const built = await buildPaper(file, { templatesDir: opts.templates, charts: loadChartStage, timings });
     const result: BuildOneResult = { file, ok: true, written: [], problems: [], warnings: built.warnings, sources: built.sources, timings };
     if (!opts.write) return result;
-    const outputs = [];
-    for (const format of opts.formats) {
+    const bytes = new Map<Format, Uint8Array>();
+    for (const format of renderOrder(opts.formats)) {
       t = performance.now();
-      outputs.push({ file: outputName(file, opts.out, format), bytes: await renderFormat(built.paper, format, file) });
+      bytes.set(format, await renderFormat(built.paper, format, file));
       timings[format] = performance.now() - t;
     }
+    const outputs = opts.formats.map((format) => ({ file: outputName(file, opts.out, format), bytes: bytes.get(format)! }));
     writeAllAtomic(outputs);
     result.written = outputs.map((o) => o.file);
     return result;

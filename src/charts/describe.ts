@@ -220,6 +220,26 @@ interface Point {
   value: number;
 }
 
+/**
+ * Intl formatters are slow to build (each loads its locale's data) and give the same text
+ * every time: one per locale and options, for the life of the process.
+ */
+const formats = new Map<string, Intl.DateTimeFormat | Intl.NumberFormat>();
+
+function dateFormat(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `date\u0000${locale}\u0000${JSON.stringify(options)}`;
+  let f = formats.get(key) as Intl.DateTimeFormat | undefined;
+  if (!f) formats.set(key, (f = new Intl.DateTimeFormat(locale, options)));
+  return f;
+}
+
+function numberFormat(locale: string, maximumFractionDigits: number): Intl.NumberFormat {
+  const key = `number\u0000${locale}\u0000${maximumFractionDigits}`;
+  let f = formats.get(key) as Intl.NumberFormat | undefined;
+  if (!f) formats.set(key, (f = new Intl.NumberFormat(locale, { maximumFractionDigits })));
+  return f;
+}
+
 class Labeller {
   private readonly monthFmt: Intl.DateTimeFormat;
   private readonly dayFmt: Intl.DateTimeFormat;
@@ -232,9 +252,9 @@ class Labeller {
     readonly granularity: Granularity | undefined,
     dates: Date[],
   ) {
-    this.monthFmt = new Intl.DateTimeFormat(locale, { month: 'long', timeZone: 'UTC' });
-    this.dayFmt = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'long', timeZone: 'UTC' });
-    this.dayYearFmt = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+    this.monthFmt = dateFormat(locale, { month: 'long', timeZone: 'UTC' });
+    this.dayFmt = dateFormat(locale, { day: 'numeric', month: 'long', timeZone: 'UTC' });
+    this.dayYearFmt = dateFormat(locale, { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
     const years = new Map<string, Set<number>>();
     for (const d of dates) {
       const s = this.short(d);
@@ -376,7 +396,7 @@ export function describeChart(spec: unknown, values: readonly Record<string, unk
 
   const makeFormat = (nums: number[]) => {
     if (options.formatNumber) return options.formatNumber;
-    const nf = new Intl.NumberFormat(locale, { maximumFractionDigits: decimalsOf(nums) });
+    const nf = numberFormat(locale, decimalsOf(nums));
     return (n: number) => nf.format(n);
   };
 

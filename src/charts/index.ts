@@ -3,6 +3,6 @@
  * vega and vega-lite are imported on the first render only.
  */
 export { ChartError } from './errors.js';
-export { clearChartCache, renderChart, type ChartInput, type RenderedChart } from './render.js';
+export { clearChartCache, drawChart, renderChart, warmUpCharts, type ChartInput, type DrawnChart, type RenderedChart } from './render.js';
 export { describeChart, type DescribeOptions } from './describe.js';
 export { houseConfig, PALETTE, FONT_FAMILY } from './theme.js';

@@ -4,14 +4,16 @@
  * vega, vega-lite and resvg are imported on first use only (a run that draws no chart does
  * not pay for them). Renders run one at a time: Vega numbers SVG defs (gradients, clip
  * paths) with process-wide counters that we reset before each render, so two renders must
- * not interleave. The same spec and values give byte-identical SVG and PNG.
+ * not interleave. The PNG is made from the finished SVG off the JavaScript thread (png.ts),
+ * outside that one-at-a-time section. The same spec and values give byte-identical SVG
+ * and PNG.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { fontFiles } from '../fonts/files.js';
 import { ChartError } from './errors.js';
+import { preloadRasterizer, rasterize } from './png.js';
+import { chartWorker } from './worker-client.js';
 import { prepareSpec, SpecProblem } from './prepare.js';
 import { measureTextWidth, preloadFonts, type TextItem } from './text-metrics.js';
-import { FONT_FAMILY } from './theme.js';
 
 export interface ChartInput {
   /** Chart id, for messages. */
@@ -39,14 +41,18 @@ export interface RenderedChart {
   warnings: string[];
 }
 
+/** A chart whose SVG is drawn and whose PNG may still be being made. */
+export interface DrawnChart extends Omit<RenderedChart, 'png'> {
+  /** PNG at 2x the SVG's size, white background; rejects (with a ChartError) if it cannot be made. */
+  png: Promise<Uint8Array>;
+}
+
 type Vega = typeof import('vega');
 type VegaLite = typeof import('vega-lite');
-type ResvgClass = typeof import('@resvg/resvg-js').Resvg;
 
 interface Engine {
   vega: Vega;
   vl: VegaLite;
-  Resvg: ResvgClass;
 }
 
 let enginePromise: Promise<Engine> | undefined;
@@ -54,12 +60,12 @@ let enginePromise: Promise<Engine> | undefined;
 /** Import vega, vega-lite and resvg once, and teach Vega real text widths. */
 export function loadEngine(): Promise<Engine> {
   enginePromise ??= (async (): Promise<Engine> => {
-    const [vega, vl, resvg] = await Promise.all([import('vega'), import('vega-lite'), import('@resvg/resvg-js')]);
+    const [vega, vl] = await Promise.all([import('vega'), import('vega-lite'), preloadRasterizer()]);
     const metrics = (vega as unknown as { textMetrics: { width: (item: TextItem, text: unknown) => number } })
       .textMetrics;
     metrics.width = measureTextWidth;
     preloadFonts();
-    return { vega, vl, Resvg: resvg.Resvg };
+    return { vega, vl };
   })().catch((err: unknown) => {
     enginePromise = undefined;
     throw err;
@@ -103,17 +109,6 @@ function refusingLoader() {
   return { attempts, loader: { load: refuse, sanitize: refuse, http: refuse, file: refuse } };
 }
 
-const resvgOptions = {
-  fitTo: { mode: 'zoom' as const, value: 2 },
-  background: 'white',
-  font: {
-    loadSystemFonts: false,
-    fontFiles: Object.values(fontFiles),
-    defaultFontFamily: FONT_FAMILY,
-    sansSerifFamily: FONT_FAMILY,
-  },
-};
-
 function svgSize(svg: string): { width: number; height: number } {
   const tag = /^<svg\b[^>]*>/.exec(svg)?.[0] ?? '';
   const width = Number(/\swidth="([\d.]+)"/.exec(tag)?.[1]);
@@ -121,7 +116,11 @@ function svgSize(svg: string): { width: number; height: number } {
   return { width, height };
 }
 
-async function renderOnce(input: ChartInput): Promise<RenderedChart> {
+/** The chart's SVG, as vega draws it (PNG aside), in this thread. */
+export type VegaDrawing = Omit<RenderedChart, 'png'>;
+
+/** Draws `input` with vega-lite and vega, here. Throws ChartError as renderChart does. */
+export async function drawVega(input: ChartInput): Promise<VegaDrawing> {
   const fail = (reason: string, cause?: unknown): ChartError =>
     new ChartError(input.file, input.id, reason, cause === undefined ? undefined : { cause });
 
@@ -133,7 +132,7 @@ async function renderOnce(input: ChartInput): Promise<RenderedChart> {
     throw err;
   }
 
-  const { vega, vl, Resvg } = await loadEngine();
+  const { vega, vl } = await loadEngine();
 
   const vlLog = collectingLogger();
   let compiled: ReturnType<VegaLite['compile']>['spec'];
@@ -172,20 +171,44 @@ async function renderOnce(input: ChartInput): Promise<RenderedChart> {
   const { width, height } = svgSize(svg);
   if (!(width > 0 && height > 0)) throw fail('Vega drew an empty chart (no size)');
 
-  const rendered = new Resvg(svg, resvgOptions).render();
-  const buf = rendered.asPng();
-  const png = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+  return { svg, width, height, spec: compiled, warnings: [...vlLog.warnings, ...vgLog.warnings] };
+}
 
-  return { svg, png, width, height, spec: compiled, warnings: [...vlLog.warnings, ...vgLog.warnings] };
+/** The PNG's failure as the chart's error. */
+export function pngFailure(input: ChartInput, message: string): ChartError {
+  return new ChartError(input.file, input.id, `resvg could not draw the chart's PNG: ${message}`);
+}
+
+/** One chart drawn here: vega on this thread, the PNG on libuv's thread pool. */
+async function drawHere(input: ChartInput): Promise<DrawnChart> {
+  const drawn = await drawVega(input);
+  const png = rasterize(drawn.svg).catch((err: unknown) => {
+    throw pngFailure(input, err instanceof Error ? err.message : String(err));
+  });
+  // A paper written only as PDF never asks for the PNG: its failure must not go unhandled.
+  png.catch(() => undefined);
+  return { ...drawn, png };
+}
+
+let papers = 0;
+
+/**
+ * A paper with charts is about to be built. From the process's second such paper on, the
+ * chart worker is started (worker-client.ts), and gets ready on the charts drawn here
+ * until it is.
+ */
+export function warmUpCharts(): void {
+  if (++papers >= 2) chartWorker()?.warmUp();
 }
 
 let queue: Promise<unknown> = Promise.resolve();
 
 /**
- * Draw one chart. Throws ChartError (message `<file>: chart "<id>": <reason>`) when the
- * spec loads anything, is not valid Vega-Lite, or names a field the values lack.
+ * Draw one chart: its SVG now, its PNG on the way (DrawnChart.png). Throws ChartError
+ * (message `<file>: chart "<id>": <reason>`) when the spec loads anything, is not valid
+ * Vega-Lite, or names a field the values lack.
  */
-export function renderChart(input: ChartInput): Promise<RenderedChart> {
+export function drawChart(input: ChartInput): Promise<DrawnChart> {
   // Rebuilds after a one-figure change redraw only the charts whose spec or data changed.
   const key = JSON.stringify([input.id, input.file, input.spec, input.values, input.width ?? null]);
   const hit = drawn.get(key);
@@ -194,16 +217,40 @@ export function renderChart(input: ChartInput): Promise<RenderedChart> {
     drawn.set(key, hit); // most recently used last
     return hit;
   }
-  const run = queue.then(() => renderOnce(input));
-  queue = run.catch(() => undefined);
+  // On the chart worker thread once it is ready (worker-client.ts; it draws one chart at a
+  // time, and is asked at once); else here, one at a time.
+  const worker = chartWorker();
+  let run: Promise<DrawnChart>;
+  if (worker?.ready) run = worker.draw(input);
+  else {
+    if (papers >= 2) worker?.warmUp(input);
+    run = queue.then(() => drawHere(input));
+    queue = run.catch(() => undefined);
+  }
   drawn.set(key, run);
-  run.catch(() => drawn.delete(key));
+  const forget = () => {
+    if (drawn.get(key) === run) drawn.delete(key);
+  };
+  run.then((chart) => chart.png.catch(forget), forget);
   while (drawn.size > MAX_CACHED) drawn.delete(drawn.keys().next().value as string);
   return run;
 }
 
+/** Draw one chart, SVG and PNG (see drawChart); the same object for a chart drawn from the cache. */
+export async function renderChart(input: ChartInput): Promise<RenderedChart> {
+  const chart = await drawChart(input);
+  let rendered = withPng.get(chart);
+  if (!rendered) {
+    rendered = chart.png.then((png) => ({ ...chart, png }));
+    withPng.set(chart, rendered);
+  }
+  return rendered;
+}
+
+const withPng = new WeakMap<DrawnChart, Promise<RenderedChart>>();
+
 /** Charts drawn in this process, by spec, data and width (results are immutable). */
-const drawn = new Map<string, Promise<RenderedChart>>();
+const drawn = new Map<string, Promise<DrawnChart>>();
 const MAX_CACHED = 256;
 
 /** Forget every chart drawn so far (tests use it to draw for real each time). */

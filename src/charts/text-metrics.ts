@@ -3,16 +3,13 @@
  * 0.8 x length x size, which pads axes and legends wrongly. We measure with the Arimo TTFs
  * (the font every renderer draws with) through fontkit, kerning included.
  */
-import { createRequire } from 'node:module';
-import { fontFiles, fontStyle, type FontStyle } from '../fonts/files.js';
+import { openFace } from '../fonts/faces.js';
+import { fontStyle, type FontStyle } from '../fonts/files.js';
 
 /** The bit of fontkit we use (fontkit ships no types). */
 interface FontkitFont {
   unitsPerEm: number;
   layout(text: string): { advanceWidth: number };
-}
-interface Fontkit {
-  openSync(file: string): FontkitFont;
 }
 
 /** A text mark item as Vega passes it to `textMetrics.width`. */
@@ -25,13 +22,11 @@ export interface TextItem {
 }
 
 const fonts = new Map<FontStyle, FontkitFont>();
-let fontkit: Fontkit | undefined;
 
 function font(style: FontStyle): FontkitFont {
   let f = fonts.get(style);
   if (!f) {
-    fontkit ??= createRequire(import.meta.url)('fontkit') as Fontkit;
-    f = fontkit.openSync(fontFiles[style]);
+    f = openFace(style) as FontkitFont;
     fonts.set(style, f);
   }
   return f;

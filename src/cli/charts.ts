@@ -11,10 +11,16 @@ export async function loadChartStage(): Promise<ChartRenderer> {
   return {
     async render(args) {
       try {
-        return await charts.renderChart(args);
+        const chart = await charts.drawChart(args);
+        const png = chart.png.catch((e: unknown) => asInputError(e, args.file));
+        png.catch(() => undefined); // awaited by the DOCX writer only
+        return { ...chart, png };
       } catch (e) {
         return asInputError(e, args.file);
       }
+    },
+    warmUp() {
+      charts.warmUpCharts();
     },
     describe(spec, values, options) {
       return charts.describeChart(spec, values, options);

@@ -131,8 +131,12 @@ export interface Figure {
   alt: string;
   /** Vector image. */
   svg: string;
-  /** Raster fallback (PNG bytes), for DOCX. */
-  png: Uint8Array;
+  /**
+   * Raster fallback (PNG bytes), for DOCX. While the model is built it may still be being
+   * drawn (off the JavaScript thread): then a promise of the bytes, which the DOCX writer
+   * waits for and the PDF writer never needs.
+   */
+  png: Uint8Array | Promise<Uint8Array>;
   /** Natural size of the SVG, in CSS pixels (1/96 in). */
   width: number;
   height: number;

@@ -2,6 +2,7 @@
  * One paper from its data file to the document model:
  * load and validate -> templates -> document model (charts drawn on the way).
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { runChecks } from '../data/checks.js';
 import { InputError, type InputProblem } from '../data/errors.js';
@@ -11,7 +12,7 @@ import { buildBody, plain } from '../document/build.js';
 import type { Paper } from '../document/model.js';
 import type { RenderData } from '../template/helpers.js';
 import { loadTemplateSet, renderInline } from '../template/engine.js';
-import { figureWidthPx, placeFigure, type ChartRenderer } from './figures.js';
+import { figureWidthPx, placeFigure, startFigure, type ChartRenderer } from './figures.js';
 import { findTemplatesDir, loadPaperType } from './project.js';
 
 export interface BuildPaperOptions {
@@ -47,6 +48,12 @@ export async function buildPaper(dataFile: string, options: BuildPaperOptions): 
   }
   const templatesDir = findTemplatesDir(dataFile, options.templatesDir);
   const type = loadPaperType(templatesDir, raw.paper, { file: dataFile, ...loaded.locate(['paper']) });
+  // A paper type with charts: let the chart stage get ready while the paper is read.
+  let chartStage: Promise<ChartRenderer> | undefined;
+  if (existsSync(path.join(type.dir, 'charts'))) {
+    chartStage = options.charts();
+    chartStage.then((c) => c.warmUp?.(), () => undefined);
+  }
   validateData(loaded, type.schemaFile);
   const checked = runChecks(loaded);
   if (checked.some((p) => p.severity !== 'warning')) throw new InputError(checked);
@@ -74,7 +81,15 @@ export async function buildPaper(dataFile: string, options: BuildPaperOptions): 
   }
 
   clock.lap('templates');
-  let chartStage: ChartRenderer | undefined;
+  if (renderData.charts.length > 0) {
+    // Every chart the text places is known now: start drawing them while the text is parsed
+    // (off this thread where the chart stage can). The figures below ask for the same charts
+    // and get these drawings (the chart stage caches them); a problem is reported there,
+    // against the chart's place in the text.
+    chartStage ??= options.charts();
+    const stage = await chartStage; // loaded while the paper was read
+    for (const placement of renderData.charts) startFigure(placement, type.dir, stage, figureWidthPx(type.layout.house));
+  }
   // Charts are drawn one after another while the text is parsed; their stage time is the
   // wall time during which any chart was being drawn.
   let chartMs = 0;
@@ -86,8 +101,8 @@ export async function buildPaper(dataFile: string, options: BuildPaperOptions): 
     async figure(ref, pos) {
       if (inFlight++ === 0) spanStart = performance.now();
       try {
-        chartStage ??= await options.charts();
-        return await placeFigure(renderData.charts[ref], type.dir, pos, chartStage, figureWidthPx(type.layout.house));
+        chartStage ??= options.charts();
+        return await placeFigure(renderData.charts[ref], type.dir, pos, await chartStage, figureWidthPx(type.layout.house));
       } finally {
         if (--inFlight === 0) chartMs += performance.now() - spanStart;
       }

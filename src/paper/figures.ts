@@ -65,7 +65,10 @@ export function dataTable(rows: Row[], caption: string): Table {
 }
 
 export interface ChartRenderer {
-  render(args: { id: string; file: string; spec: Record<string, unknown>; values: Row[]; width?: number }): Promise<{ svg: string; png: Uint8Array; width: number; height: number }>;
+  /** The chart's SVG and size; its PNG may still be being made (the PDF never waits for it). */
+  render(args: { id: string; file: string; spec: Record<string, unknown>; values: Row[]; width?: number }): Promise<{ svg: string; png: Uint8Array | Promise<Uint8Array>; width: number; height: number }>;
+  /** A paper with charts is about to be built: get ready to draw (see charts/render.ts, warmUpCharts). */
+  warmUp?(): void;
   /** `options`: the spec's usermeta.describe (measure, per, series, category names). */
   describe(spec: Record<string, unknown>, values: Row[], options?: Record<string, string>): string;
 }
@@ -74,6 +77,20 @@ export interface ChartRenderer {
 export function figureWidthPx(layout: HouseLayout): number {
   const mm = 210 - layout.marginsMm.left - layout.marginsMm.right - layout.numberColumnMm;
   return Math.round((mm / 25.4) * 96);
+}
+
+/**
+ * Starts drawing the chart of a placement (for placeFigure to find in the chart stage's
+ * cache), if its spec and data can be read; anything wrong is left for placeFigure to report.
+ */
+export function startFigure(placement: ChartPlacement, paperDir: string, charts: ChartRenderer, width: number): void {
+  try {
+    const file = path.join(paperDir, 'charts', `${placement.id}.vl.json`);
+    const spec = readSpec(file, placement.id, { file, line: 0, column: 0 });
+    charts.render({ id: placement.id, file, spec, values: chartRows(placement.data), width }).catch(() => undefined);
+  } catch {
+    // reported by placeFigure
+  }
 }
 
 export async function placeFigure(placement: ChartPlacement, paperDir: string, pos: SourcePosition, charts: ChartRenderer, width: number): Promise<Figure> {

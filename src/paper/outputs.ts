@@ -27,6 +27,17 @@ export async function renderFormat(paper: Paper, format: Format, source = '(pape
   }
 }
 
+/**
+ * Import the writers of `formats` (and let them get ready) in the background: in a cold run
+ * the paper's charts are drawn on the chart worker thread meanwhile, and the main thread
+ * would only wait for them.
+ */
+export function warmUpRenderers(formats: readonly Format[]): void {
+  const ignore = () => undefined;
+  if (formats.includes('pdf')) import('../render/pdf/index.js').then((m) => m.warmUp(), ignore);
+  if (formats.includes('docx')) import('../render/docx/index.js').catch(ignore);
+}
+
 /** The PDF writer's accessibility problems as the user's input error, against `file`. */
 export function inaccessible(problems: string[], file: string): InputError {
   return new InputError(problems.map((message) => ({ file, message: `not written, as it would not be accessible: ${message.replace(/^PDF: /, '')}` })));

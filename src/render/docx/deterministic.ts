@@ -6,14 +6,18 @@
  * - relationship ids docx draws at random (hyperlinks) become rId<n>;
  * - drawing (`wp:docPr`) and bookmark ids, process-wide counters in docx, are numbered
  *   from 1 in each document;
- * - the zip is written again with fixed entry dates, a fixed entry order and fixed compression.
+ * - the zip is written with fixed entry dates, a fixed entry order and fixed compression.
+ *
+ * It works on the package's files as docx's compiler gives them, before anything is zipped:
+ * Packer.toBuffer would deflate every part only for us to inflate and deflate it again.
  *
  * It also adds what docx cannot write: `w:tblCaption` on captioned tables, the bookmarks
  * where the parts of a pack start and end, and marks the legal lists as multi-level lists.
  */
-import JSZip from 'jszip';
+import { Packer, type Document } from 'docx';
 import type { DocumentMeta } from '../../document/model.js';
 import { pointBookmark } from './fields.js';
+import { zipEntries } from './zip.js';
 
 export interface PostProcessOptions {
   /** Caption of each table of word/document.xml, in order ('' for none). */
@@ -150,23 +154,49 @@ function markLegalMultilevel(xml: string): string {
 
 const TEXT_PART = /\.(xml|rels)$/;
 
+/** Parts compressed already (raster images): stored in the zip as they are. */
+const STORED = /\.(png|jpe?g|gif)$/i;
+
 /** Order of entries in the written zip: content types and package relationships first, then by name. */
 function entryOrder(a: string, b: string): number {
   const rank = (n: string) => (n === '[Content_Types].xml' ? 0 : n === '_rels/.rels' ? 1 : 2);
   return rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0);
 }
 
-export async function makeDeterministic(packed: Uint8Array, meta: DocumentMeta, options: PostProcessOptions): Promise<Uint8Array> {
+/** A package's files by path, as docx's compiler gives them (XML as strings, media as bytes). */
+export type PackageFiles = ReadonlyMap<string, string | Uint8Array>;
+
+/** The part of docx's Packer that turns a Document into its package's files (not in docx's types). */
+interface DocxCompiler {
+  compile(file: Document): Map<string, string | Uint8Array | ArrayBuffer>;
+}
+
+/**
+ * The files of `document`'s package, unzipped: what Packer.toBuffer would zip. docx's
+ * Packer.pack is `zip(compiler.compile(file))`; the compiler is a private static of Packer.
+ */
+export function compileDocument(document: Document): PackageFiles {
+  const compiler = (Packer as unknown as { compiler?: DocxCompiler }).compiler;
+  if (typeof compiler?.compile !== 'function') throw new Error('DOCX: this docx has no Packer.compiler.compile(); check the docx version (9.15 expected)');
+  const files = new Map<string, string | Uint8Array>();
+  for (const [name, data] of compiler.compile(document)) {
+    files.set(name, typeof data === 'string' || data instanceof Uint8Array ? data : new Uint8Array(data));
+  }
+  return files;
+}
+
+export function makeDeterministic(files: PackageFiles, meta: DocumentMeta, options: PostProcessOptions): Uint8Array {
   const date = paperDate(meta.date);
-  const zip = await JSZip.loadAsync(packed);
-  const names = Object.keys(zip.files).filter((n) => !zip.files[n]!.dir).sort(entryOrder);
+  // Folders hold nothing; the zip has no entries for them.
+  const names = [...files.keys()].filter((n) => !n.endsWith('/')).sort(entryOrder);
 
   const text = new Map<string, string>();
   const binary = new Map<string, Uint8Array>();
+  const utf8 = new TextDecoder();
   for (const name of names) {
-    const file = zip.files[name]!;
-    if (TEXT_PART.test(name)) text.set(name, await file.async('string'));
-    else binary.set(name, await file.async('uint8array'));
+    const data = files.get(name)!;
+    if (TEXT_PART.test(name)) text.set(name, typeof data === 'string' ? data : utf8.decode(data));
+    else binary.set(name, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
   }
 
   text.set('docProps/core.xml', coreXml(meta));
@@ -203,8 +233,12 @@ export async function makeDeterministic(packed: Uint8Array, meta: DocumentMeta, 
   const numbering = text.get('word/numbering.xml');
   if (numbering !== undefined) text.set('word/numbering.xml', markLegalMultilevel(numbering));
 
-  const out = new JSZip();
-  const fileOptions = { date, createFolders: false, compression: 'DEFLATE' as const, compressionOptions: { level: 6 } };
-  for (const name of names) out.file(name, text.get(name) ?? binary.get(name)!, fileOptions);
-  return out.generateAsync({ type: 'uint8array', platform: 'DOS', compression: 'DEFLATE', compressionOptions: { level: 6 }, streamFiles: false });
+  const utf8Out = new TextEncoder();
+  return zipEntries(
+    names.map((name) => {
+      const xml = text.get(name);
+      return { name, data: xml === undefined ? binary.get(name)! : utf8Out.encode(xml), store: STORED.test(name) };
+    }),
+    date,
+  );
 }

@@ -3,11 +3,11 @@
  * for the same Paper; and a Pack (several papers bound into one) to one Word document
  * with a section per part. Reads only the model.
  */
-import { Document, Packer, PageOrientation, Paragraph, SectionType, Table, type ISectionOptions } from 'docx';
+import { Document, PageOrientation, Paragraph, SectionType, Table, type ISectionOptions } from 'docx';
 import type { DocumentMeta, HouseLayout, Pack, Paper } from '../../document/model.js';
 import { listsOf, renderBlocks } from './blocks.js';
 import { RenderContext } from './context.js';
-import { makeDeterministic } from './deterministic.js';
+import { compileDocument, makeDeterministic } from './deterministic.js';
 import { partBookmarkNames, type PartBookmarks } from './fields.js';
 import { renderFooter } from './footer.js';
 import { renderFront, renderHeading } from './front.js';
@@ -69,11 +69,20 @@ export function buildDocument(paper: Paper): { document: Document; tableCaptions
   return { document, tableCaptions: ctx.tableCaptions };
 }
 
+/**
+ * `paper` with every figure's PNG in hand: the chart stage may still be drawing them (off
+ * the JavaScript thread) when the model is built.
+ */
+async function withPngs(paper: Paper): Promise<Paper> {
+  if (!paper.blocks.some((b) => b.type === 'figure' && !(b.png instanceof Uint8Array))) return paper;
+  const blocks = await Promise.all(paper.blocks.map(async (b) => (b.type === 'figure' ? { ...b, png: await b.png } : b)));
+  return { ...paper, blocks };
+}
+
 /** Renders `paper` as a DOCX file. The same Paper gives the same bytes, whatever the clock. */
 export async function renderDocx(paper: Paper): Promise<Uint8Array> {
-  const { document, tableCaptions } = buildDocument(paper);
-  const packed = await Packer.toBuffer(document);
-  return makeDeterministic(packed, paper.meta, { tableCaptions });
+  const { document, tableCaptions } = buildDocument(await withPngs(paper));
+  return makeDeterministic(compileDocument(document), paper.meta, { tableCaptions });
 }
 
 /**
@@ -123,7 +132,7 @@ export function buildPackDocument(pack: Pack): { document: Document; tableCaptio
  * The same Pack gives the same bytes, whatever the clock.
  */
 export async function renderPackDocx(pack: Pack): Promise<Uint8Array> {
-  const { document, tableCaptions, bookmarks } = buildPackDocument(pack);
-  const packed = await Packer.toBuffer(document);
-  return makeDeterministic(packed, pack.meta, { tableCaptions, partBookmarks: bookmarks });
+  const parts = await Promise.all(pack.parts.map(async (part) => ({ ...part, paper: await withPngs(part.paper) })));
+  const { document, tableCaptions, bookmarks } = buildPackDocument({ ...pack, parts });
+  return makeDeterministic(compileDocument(document), pack.meta, { tableCaptions, partBookmarks: bookmarks });
 }

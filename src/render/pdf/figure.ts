@@ -1,15 +1,16 @@
 /**
  * Figures of the PDF: the chart's SVG drawn as vectors by svg-to-pdfkit (its text is real
- * text in the embedded Arimo), scaled to the available width and capped to fit a page.
+ * text in the embedded Arimo; an SVG drawn before is drawn again from svg-to-pdfkit's
+ * recorded calls, svg-replay.ts), scaled to the available width and capped to fit a page.
  * Caption (title bold, subtitle) above, source line below, both kept with the chart.
  *
  * Structure: Div > Caption, Figure (/Alt = figure.alt, the drawn chart inside it), P (source).
  */
-import SVGtoPDF from 'svg-to-pdfkit';
 import type { Figure } from '../../document/model.js';
 import { drawLine, lineTarget, MUTED_COLOR, type Doc, type RenderContext } from './context.js';
 import { svgFontCallback } from './fonts.js';
 import { breakLines, lineHeight, type LaidBlock, type Line, type Slice } from './layout.js';
+import { drawSvg } from './svg-replay.js';
 import type { StructElem } from './tagging.js';
 
 const CAPTION_GAP = 6;
@@ -93,7 +94,7 @@ export function layoutFigure(ctx: RenderContext, fig: Figure, x: number, availab
       tagger.content(figure, 'Figure', () => {
         const warnings: string[] = [];
         withActualText(doc, () =>
-          SVGtoPDF(doc, fig.svg, x, y, {
+          drawSvg(doc, fig.svg, x, y, {
             width: drawn.width,
             height: drawn.height,
             preserveAspectRatio: 'xMidYMid meet',

@@ -11,15 +11,9 @@
  * with the glyph cache emptied, and a file's bytes never depend on what the process
  * rendered before.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-
-/** The bit of fontkit we use (fontkit ships no types). */
-interface Fontkit {
-  create(buffer: Buffer): unknown;
-}
-const fontkit = createRequire(import.meta.url)('fontkit') as Fontkit;
-import { fontFiles, fontStyle, type FontStyle } from '../../fonts/files.js';
+import { openFace } from '../../fonts/faces.js';
+import { fontStyle, type FontStyle } from '../../fonts/files.js';
+import { rememberLayouts } from './layout-cache.js';
 
 export type { FontStyle };
 export { fontStyle };
@@ -39,21 +33,9 @@ export const DESCENT = 0.212;
 /** The part of pdfkit's document the font helpers need. */
 interface FontDoc {
   registerFont(name: string, src: unknown): unknown;
-  font(name: string): unknown;
+  font(...args: unknown[]): unknown;
   fontSize(size: number): unknown;
   widthOfString(text: string): number;
-}
-
-const fontBytes = new Map<FontStyle, Uint8Array>();
-
-/** The bytes of a face's TTF, read on first use and kept for the life of the process. */
-function bytesOf(style: FontStyle): Uint8Array {
-  let bytes = fontBytes.get(style);
-  if (!bytes) {
-    bytes = readFileSync(fontFiles[style]);
-    fontBytes.set(style, bytes);
-  }
-  return bytes;
 }
 
 type ParsedFont = { _glyphs: Record<number, unknown> };
@@ -63,7 +45,7 @@ const parsed = new Map<FontStyle, ParsedFont>();
 function parsedFont(style: FontStyle): ParsedFont {
   let font = parsed.get(style);
   if (!font) {
-    font = fontkit.create(Buffer.from(bytesOf(style))) as unknown as ParsedFont;
+    font = openFace(style) as ParsedFont;
     parsed.set(style, font);
   }
   font._glyphs = {};
@@ -74,14 +56,30 @@ function parsedFont(style: FontStyle): ParsedFont {
  * Registers the four faces under FONT_NAME and selects the regular face. Registered names
  * matter: pdfkit caches a font under the name it was selected by, so selecting by name
  * opens each face once per document (a font given as a file path to the constructor is
- * opened again at every later selection of its registered name).
+ * opened again at every later selection of its registered name). The words the faces lay
+ * out are remembered across documents (layout-cache.ts), with their effect on the per-glyph
+ * state replayed in each.
  */
 export function registerFonts(doc: FontDoc): void {
+  rememberLayouts(doc);
   for (const style of Object.keys(FONT_NAME) as FontStyle[]) {
     doc.registerFont(FONT_NAME[style], parsedFont(style));
   }
   doc.font(FONT_NAME.regular);
 }
+
+/**
+ * Decode the regular and bold faces' tables ahead of the first document (fontkit decodes a
+ * table on first use; cmap, hmtx, GSUB and GPOS take tens of milliseconds a face). Laid out
+ * on font objects of their own: the tables are shared (faces.ts), the glyph state is not.
+ */
+export function warmUpFonts(): void {
+  if (warm) return;
+  warm = true;
+  for (const style of ['regular', 'bold'] as const) (openFace(style) as { layout(text: string): unknown }).layout('Ready 0123456789,.%£');
+}
+
+let warm = false;
 
 /** Width of `text` in points, set in `style` at `size` points. */
 export type Measure = (style: FontStyle, size: number, text: string) => number;

@@ -14,7 +14,7 @@ import PDFDocument from 'pdfkit';
 import type { Block, DocumentMeta, Heading, HouseLayout, Pack, Paper } from '../../document/model.js';
 import { drawString, MM, RULE_COLOR, type Doc, type Geometry, type RenderContext } from './context.js';
 import { layoutFigure } from './figure.js';
-import { measurer, registerFonts, type Measure } from './fonts.js';
+import { measurer, registerFonts, warmUpFonts, type Measure } from './fonts.js';
 import { inlineText, LinkIds, paginate, type LaidBlock, type Slice } from './layout.js';
 import { columnWidths, layoutTable, tableSpec, type CellSpec } from './table.js';
 import { Tagger, type StructElem } from './tagging.js';
@@ -41,6 +41,11 @@ export type PackPages = Record<string, { start: number; end: number }>;
 export interface PackPdf {
   bytes: Uint8Array;
   pages: PackPages;
+}
+
+/** Get ready to render (fonts parsed ahead), while the paper is still being built. */
+export function warmUp(): void {
+  warmUpFonts();
 }
 
 /** Renders the paper to PDF bytes. Throws (before drawing anything) when the paper is not accessible. */
@@ -136,6 +141,7 @@ async function renderDocument(meta: DocumentMeta, parts: readonly PartInput[], a
   };
   const doc = new PDFDocument(options as unknown as PDFKit.PDFDocumentOptions);
   escapeXmpInfo(doc);
+  batchPageContent(doc);
 
   const chunks: Uint8Array[] = [];
   doc.on('data', (chunk: Uint8Array) => chunks.push(chunk));
@@ -366,6 +372,63 @@ function drawFooters(doc: Doc, pageContexts: readonly RenderContext[]): void {
     const baseline = geo.bottom + (geo.pageHeight - geo.bottom) / 2 + size * 0.35;
     tagger.artifact('Pagination', () => drawString(ctx, text, 'regular', size, (geo.pageWidth - width) / 2, baseline));
   }
+}
+
+/** The part of a pdfkit stream object (PDFReference) that page content goes through. */
+interface StreamRef {
+  write(chunk: string | Uint8Array): void;
+  finalize(): void;
+}
+
+/** Operators gathered before they are written to a page's content stream as one chunk. */
+const CONTENT_CHUNK = 16 * 1024;
+
+/**
+ * pdfkit turns every content operator it writes into a Uint8Array of its own (the
+ * operator's bytes and a newline), kept until the page's stream is compressed at the end
+ * of the document: thousands of small objects per page that outlive every young-generation
+ * collection, a good part of the renderer's garbage-collection time. Each page's content
+ * stream here gathers the operators as strings and hands them on in chunks, with the same
+ * bytes (Buffer's latin1 keeps the low byte of each code unit, as pdfkit's conversion does).
+ */
+function batchPageContent(doc: Doc): void {
+  const batch = (ref: StreamRef): void => {
+    const write = ref.write;
+    const finalize = ref.finalize;
+    let pending: string[] = [];
+    let length = 0;
+    const flush = (): void => {
+      if (pending.length === 0) return;
+      const text = pending.join('\n') + '\n';
+      pending = [];
+      length = 0;
+      write.call(ref, Buffer.from(text, 'latin1'));
+    };
+    ref.write = (chunk) => {
+      if (typeof chunk !== 'string') {
+        flush();
+        write.call(ref, chunk);
+        return;
+      }
+      pending.push(chunk);
+      length += chunk.length + 1;
+      if (length >= CONTENT_CHUNK) flush();
+    };
+    ref.finalize = () => {
+      flush();
+      finalize.call(ref);
+    };
+  };
+  const pages = doc as unknown as { page?: { content?: StreamRef }; on(event: 'pageAdded', listener: () => void): void };
+  const current = (): void => {
+    const content = pages.page?.content;
+    if (!content || typeof content.write !== 'function' || typeof content.finalize !== 'function') {
+      throw new Error('PDF: this pdfkit has no page.content.write() / finalize(); check the pdfkit version (0.20 expected)');
+    }
+    batch(content);
+  };
+  current(); // the first page, added by the constructor
+  pages.on('pageAdded', current);
 }
 
 /**

@@ -1,6 +1,6 @@
 /** Types for svg-to-pdfkit 0.1.8 (it ships none): the options the PDF renderer uses. */
 declare module 'svg-to-pdfkit' {
-  interface SVGtoPDFOptions {
+  export interface SVGtoPDFOptions {
     width?: number;
     height?: number;
     preserveAspectRatio?: string;

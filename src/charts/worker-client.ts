@@ -1,0 +1,159 @@
+/**
+ * The chart worker thread, from the main thread's side: charts are drawn there (vega for
+ * the SVG, then resvg for the PNG), so that the main thread reads and lays out the paper
+ * meanwhile. A chart's SVG comes back as soon as it is drawn, its PNG after (only the DOCX
+ * writer waits for it).
+ *
+ * A process that builds one paper is better off without it: the worker's own start (an
+ * isolate importing vega, its code compiled afresh) costs more than it saves on two cores.
+ * So the chart stage starts it for a process's second paper (watch mode, a batch on the
+ * main thread), with that paper's charts to get ready on, and uses it once it is ready;
+ * until then charts are drawn on the main thread.
+ *
+ * The worker runs the same code (drawVega, rasterize) as the main thread would, so
+ * the SVG and PNG are the same bytes. Where its compiled file is not there (the sources
+ * run directly, as in the tests), there is no worker and charts are drawn on the main
+ * thread. So are they in a batch's worker threads: their cores are busy with papers already,
+ * and a worker of a worker would only add an isolate, with its own vega, to each.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { isMainThread, Worker } from 'node:worker_threads';
+import { ChartError } from './errors.js';
+import type { ChartInput, DrawnChart, VegaDrawing } from './render.js';
+
+const WORKER_FILE = new URL('./worker.js', import.meta.url);
+
+interface Job {
+  input: ChartInput;
+  drawn(chart: DrawnChart): void;
+  failed(err: Error): void;
+  png: { resolve(png: Uint8Array): void; reject(err: Error): void } | undefined;
+}
+
+type Message =
+  | { id: number; type: 'drawn'; drawn: VegaDrawing }
+  | { id: number; type: 'failed'; reason?: string; internal?: string }
+  | { id: number; type: 'png'; png: Uint8Array }
+  | { id: number; type: 'pngFailed'; message: string }
+  | { id: number; type: 'ready' };
+
+export class ChartWorker {
+  private worker: Worker | undefined;
+  private readonly jobs = new Map<number, Job>();
+  private next = 0;
+  /** The worker has imported its engine: drawing there costs no more than here. */
+  ready = false;
+  /** The worker failed: charts are drawn on the main thread from then on. */
+  private broken = false;
+
+  private start(): Worker {
+    const worker = new Worker(WORKER_FILE, { execArgv: workerExecArgv() });
+    worker.on('message', (msg: Message) => this.receive(msg));
+    const fail = (err: Error) => {
+      if (this.worker !== worker) return;
+      this.worker = undefined;
+      this.ready = false;
+      this.broken = true;
+      const jobs = [...this.jobs.values()];
+      this.jobs.clear();
+      for (const job of jobs) {
+        if (job.png) job.png.reject(err);
+        else job.failed(err);
+      }
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`the chart worker stopped (exit code ${code})`)));
+    this.worker = worker;
+    return worker;
+  }
+
+  private receive(msg: Message): void {
+    if (msg.type === 'ready') {
+      this.ready = true;
+      return;
+    }
+    const job = this.jobs.get(msg.id);
+    if (!job) return;
+    const { input } = job;
+    switch (msg.type) {
+      case 'drawn': {
+        const png = new Promise<Uint8Array>((resolve, reject) => {
+          job.png = { resolve, reject };
+        });
+        // A paper written only as PDF never asks for the PNG: its failure must not go unhandled.
+        png.catch(() => undefined);
+        job.drawn({ ...msg.drawn, png });
+        return;
+      }
+      case 'failed':
+        this.done(msg.id);
+        job.failed(msg.reason !== undefined ? new ChartError(input.file, input.id, msg.reason) : new Error(`the chart worker: ${msg.internal}`));
+        return;
+      case 'png':
+        this.done(msg.id);
+        job.png?.resolve(msg.png);
+        return;
+      case 'pngFailed':
+        this.done(msg.id);
+        job.png?.reject(new ChartError(input.file, input.id, `resvg could not draw the chart's PNG: ${msg.message}`));
+        return;
+    }
+  }
+
+  /** An idle worker does not keep the process alive; one with work does. */
+  private done(id: number): void {
+    this.jobs.delete(id);
+    if (this.jobs.size === 0) this.worker?.unref();
+  }
+
+  /**
+   * Start the worker if it is not, and give it a chart drawn on the main thread meanwhile,
+   * to get ready on (see worker.ts).
+   */
+  warmUp(sample?: ChartInput): void {
+    if (this.broken || this.ready) return;
+    const worker = this.worker ?? this.start();
+    worker.postMessage({ id: -1, sample: true, input: sample });
+    if (this.jobs.size === 0) worker.unref();
+  }
+
+  draw(input: ChartInput): Promise<DrawnChart> {
+    const worker = this.worker ?? this.start();
+    const id = this.next++;
+    worker.ref();
+    return new Promise<DrawnChart>((drawn, failed) => {
+      this.jobs.set(id, { input, drawn, failed, png: undefined });
+      worker.postMessage({ id, input });
+    });
+  }
+}
+
+/**
+ * The parent's node options for the worker, less those about code given on the command line
+ * (-e, --input-type...): the worker runs a file, and node refuses to start it with them.
+ */
+function workerExecArgv(): string[] {
+  const out: string[] = [];
+  const args = process.execArgv;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (/^--(input-type|eval|print)=/.test(arg)) continue;
+    if (/^(-e|--eval|-p|--print|-pe)$/.test(arg)) {
+      i++; // and its code
+      continue;
+    }
+    out.push(arg);
+  }
+  return out;
+}
+
+let instance: ChartWorker | null | undefined;
+
+/** The process's chart worker, or null where there is none to start. */
+export function chartWorker(): ChartWorker | null {
+  if (instance === undefined) {
+    instance = isMainThread && WORKER_FILE.protocol === 'file:' && existsSync(fileURLToPath(WORKER_FILE)) ? new ChartWorker() : null;
+  }
+  return instance;
+}

@@ -1,0 +1,99 @@
+/**
+ * The chart worker thread (see worker-client.ts): charts in, SVGs out, then their PNGs.
+ * vega, vega-lite and the charts' fonts live here, off the thread that lays out the paper.
+ * Charts are drawn one at a time, in the order asked; a chart's PNG is made on libuv's
+ * thread pool (png.ts) while the next charts are drawn, one PNG at a time: the paper waits
+ * for its SVGs, and only its DOCX for the PNGs.
+ */
+import { parentPort } from 'node:worker_threads';
+import { ChartError } from './errors.js';
+import { rasterize } from './png.js';
+import { drawVega, loadEngine, type ChartInput } from './render.js';
+
+const port = parentPort!;
+const charts: { id: number; input: ChartInput }[] = [];
+const pngs: { id: number; svg: string }[] = [];
+let drawing = false;
+let rasterizing = false;
+
+async function drawNext(): Promise<void> {
+  const { id, input } = charts.shift()!;
+  try {
+    const drawn = await drawVega(input);
+    port.postMessage({ id, type: 'drawn', drawn });
+    pngs.push({ id, svg: drawn.svg });
+    void rasterizeAll();
+  } catch (e) {
+    if (e instanceof ChartError) port.postMessage({ id, type: 'failed', reason: e.reason });
+    else port.postMessage({ id, type: 'failed', internal: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+  }
+}
+
+async function rasterizeAll(): Promise<void> {
+  if (rasterizing) return;
+  rasterizing = true;
+  try {
+    while (pngs.length) {
+      const { id, svg } = pngs.shift()!;
+      try {
+        // Copied to the main thread, not transferred: a small PNG may sit in the Buffer pool.
+        port.postMessage({ id, type: 'png', png: await rasterize(svg) });
+      } catch (e) {
+        port.postMessage({ id, type: 'pngFailed', message: e instanceof Error ? e.message : String(e) });
+      }
+    }
+  } finally {
+    rasterizing = false;
+  }
+}
+
+async function drawAll(): Promise<void> {
+  if (drawing) return;
+  drawing = true;
+  try {
+    while (charts.length) await drawNext();
+  } finally {
+    drawing = false;
+  }
+}
+
+/**
+ * Getting ready: charts the main thread draws meanwhile, drawn here too (twice each, the
+ * drawings thrown away) so that vega's code is compiled here for the charts this process
+ * draws before the worker takes them over; it is ready after WARM_UP_DRAWINGS of them.
+ */
+const samples: ChartInput[] = [];
+const WARM_UP_DRAWINGS = 6;
+let warmUpDrawings = 0;
+let warming = false;
+
+async function warmUp(): Promise<void> {
+  if (warming) return;
+  warming = true;
+  drawing = true;
+  try {
+    await loadEngine();
+    while (samples.length && warmUpDrawings < WARM_UP_DRAWINGS) {
+      const sample = samples.shift()!;
+      for (let i = 0; i < 2; i++, warmUpDrawings++) await drawVega(sample).catch(() => undefined);
+    }
+    if (warmUpDrawings >= WARM_UP_DRAWINGS) port.postMessage({ id: -1, type: 'ready' });
+  } catch {
+    // not ready: charts stay on the main thread
+  } finally {
+    warming = false;
+    drawing = false;
+    void drawAll();
+  }
+}
+
+port.on('message', (msg: { id: number; input?: ChartInput; sample?: boolean }) => {
+  if (msg.sample) {
+    if (warmUpDrawings >= WARM_UP_DRAWINGS) return;
+    if (msg.input) samples.push(msg.input);
+    void warmUp();
+    return;
+  }
+  charts.push({ id: msg.id, input: msg.input! });
+  void drawAll();
+});
