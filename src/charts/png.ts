@@ -13,6 +13,7 @@
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { fontFiles } from '../fonts/files.js';
+import { crc32 } from '../output/crc32.js';
 import { FONT_FAMILY } from './theme.js';
 
 type ResvgModule = typeof import('@resvg/resvg-js');
@@ -34,22 +35,6 @@ export function resvgOptions(svg: string) {
       sansSerifFamily: FONT_FAMILY,
     },
   };
-}
-
-const CRC_TABLE = (() => {
-  const table = new Int32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c;
-  }
-  return table;
-})();
-
-function crc32(bytes: Uint8Array): number {
-  let crc = -1;
-  for (let i = 0; i < bytes.length; i++) crc = CRC_TABLE[(crc ^ bytes[i]!) & 0xff]! ^ (crc >>> 8);
-  return (crc ^ -1) >>> 0;
 }
 
 /** One PNG chunk: length, type, data, CRC of type and data. */

@@ -9,31 +9,13 @@
  * (pdfkit) already relies on for its streams.
  */
 import zlib from 'node:zlib';
+import { crc32 } from '../../output/crc32.js';
 
 export interface ZipEntry {
   name: string;
   data: Uint8Array;
   /** Stored without compression. */
   store?: boolean;
-}
-
-let crcTable: Int32Array | undefined;
-
-/** CRC-32 of `data` (zlib.crc32 where node has it, 20.15 and later). */
-function crc32(data: Uint8Array): number {
-  const native = (zlib as unknown as { crc32?: (data: Uint8Array) => number }).crc32;
-  if (native) return native(data) >>> 0;
-  if (!crcTable) {
-    crcTable = new Int32Array(256);
-    for (let n = 0; n < 256; n++) {
-      let c = n;
-      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-      crcTable[n] = c;
-    }
-  }
-  let crc = -1;
-  for (let i = 0; i < data.length; i++) crc = crcTable[(crc ^ data[i]!) & 0xff]! ^ (crc >>> 8);
-  return (crc ^ -1) >>> 0;
 }
 
 /** `date` (UTC) as MS-DOS time and date fields. */
@@ -60,32 +42,29 @@ export function zipEntries(entries: readonly ZipEntry[], date: Date): Uint8Array
     // Bit 11: the name is UTF-8 (only needed when it is not plain ASCII).
     const flags = name.length !== entry.name.length ? 0x0800 : 0;
 
+    // The fields the local header and the central directory entry share, in the same order.
+    const common = (header: Buffer, at: number): void => {
+      header.writeUInt16LE(version, at);
+      header.writeUInt16LE(flags, at + 2);
+      header.writeUInt16LE(method, at + 4);
+      header.writeUInt16LE(time, at + 6);
+      header.writeUInt16LE(day, at + 8);
+      header.writeUInt32LE(crc, at + 10);
+      header.writeUInt32LE(packed.length, at + 14);
+      header.writeUInt32LE(entry.data.length, at + 18);
+      header.writeUInt16LE(name.length, at + 22);
+    };
+
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(version, 4);
-    local.writeUInt16LE(flags, 6);
-    local.writeUInt16LE(method, 8);
-    local.writeUInt16LE(time, 10);
-    local.writeUInt16LE(day, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(packed.length, 18);
-    local.writeUInt32LE(entry.data.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    local.writeUInt16LE(0, 28);
+    common(local, 4);
+    // extra field length: 0
     locals.push(local, name, packed);
 
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE(20, 4); // made by: MS-DOS, 2.0
-    central.writeUInt16LE(version, 6);
-    central.writeUInt16LE(flags, 8);
-    central.writeUInt16LE(method, 10);
-    central.writeUInt16LE(time, 12);
-    central.writeUInt16LE(day, 14);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(packed.length, 20);
-    central.writeUInt32LE(entry.data.length, 24);
-    central.writeUInt16LE(name.length, 28);
+    common(central, 6);
     // extra and comment lengths, disk number, internal and external attributes: 0
     central.writeUInt32LE(offset, 42);
     centrals.push(central, name);
