@@ -40,12 +40,30 @@ export interface RenderContext {
   geo: Geometry;
 }
 
+/** pdfkit's own drawing of one line of text, below text() (private, so checked before use). */
+type Fragment = (this: Doc, text: string, x: number, y: number, options: object) => void;
+
+/**
+ * What text(s, x, y, { lineBreak: false }) passes to pdfkit's _fragment. textWidth and
+ * wordCount are given because _fragment only uses the width for links, underlines and
+ * alignment, none of which we ask of it; text() would measure the string twice for them.
+ */
+const FRAGMENT_OPTIONS = Object.freeze({ lineBreak: false, baseline: 'alphabetic', columns: 0, columnGap: 18, rotation: 0, textWidth: 0, wordCount: 0 });
+
 /** Draws one string with its baseline at `baseline`. */
 export function drawString(ctx: RenderContext, text: string, style: FontStyle, size: number, x: number, baseline: number, color = TEXT_COLOR): void {
   if (text === '') return;
   const { doc } = ctx;
   doc.font(FONT_NAME[style]).fontSize(size).fillColor(color);
-  doc.text(text, x, baseline, { lineBreak: false, baseline: 'alphabetic' } as PDFKit.Mixins.TextOptions);
+  const fragment = (doc as unknown as { _fragment?: Fragment })._fragment;
+  if (typeof fragment === 'function' && !text.includes('\n')) {
+    // The same operators as text() writes, without its option handling and measuring.
+    doc.x = x;
+    doc.y = baseline;
+    fragment.call(doc, text, x, baseline, FRAGMENT_OPTIONS);
+  } else {
+    doc.text(text, x, baseline, { lineBreak: false, baseline: 'alphabetic' } as PDFKit.Mixins.TextOptions);
+  }
 }
 
 /** Where the text of a line goes in the structure tree. */
