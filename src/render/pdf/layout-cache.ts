@@ -62,6 +62,7 @@ interface EmbeddedFont {
   font: unknown;
   layoutCache?: Record<string, PdfkitRun>;
   layoutCached(text: string): PdfkitRun;
+  layout?(text: string, features?: unknown, onlyWidth?: boolean): PdfkitRun;
 }
 
 interface Recorded {
@@ -251,11 +252,35 @@ export function laidOutAsRemembered(font: unknown, text: string): boolean {
   return true;
 }
 
+/**
+ * pdfkit's EmbeddedFont.layout without features: the text laid out word by word (split after
+ * each space or tab, as pdfkit does) through layoutCached. The same glyphs, positions and
+ * width as pdfkit's, gathered with push where pdfkit concatenates a new array per word (and
+ * makes a new array per character to test it), so long strings cost linear time.
+ */
+function layoutByWords(this: EmbeddedFont, text: string, features?: unknown, onlyWidth?: boolean): PdfkitRun {
+  if (features) return (this as EmbeddedFont & { layoutRun(text: string, features: unknown): PdfkitRun }).layoutRun(text, features);
+  const glyphs: { id: number }[] | null = onlyWidth ? null : [];
+  const positions: Position[] | null = onlyWidth ? null : [];
+  let advanceWidth = 0;
+  const add = (word: string): void => {
+    const run = this.layoutCached(word);
+    if (glyphs && positions) {
+      for (const g of run.glyphs) glyphs.push(g);
+      for (const p of run.positions) positions.push(p);
+    }
+    advanceWidth += run.advanceWidth;
+  };
+  for (const word of words(text)) add(word);
+  return { glyphs: glyphs as { id: number }[], positions: positions as Position[], advanceWidth };
+}
+
 /** Makes a pdfkit EmbeddedFont use (and feed) the remembered layouts. */
 function rememberIn(embedded: EmbeddedFont): void {
   const memory = faceMemory(embedded.font);
   const original = embedded.layoutCached;
   if (!memory || typeof original !== 'function') return;
+  if (typeof embedded.layout === 'function') embedded.layout = layoutByWords;
   embedded.layoutCached = function (this: EmbeddedFont, text: string): PdfkitRun {
     const cache = this.layoutCache;
     if (!cache) return original.call(this, text);
