@@ -379,3 +379,21 @@ describe('chart cache', () => {
     expect(changed.svg).not.toBe(a.svg);
   });
 });
+
+describe('vega-lite compilations', () => {
+  it('a chart drawn from the compilation of the same spec with other values is the chart drawn from scratch', async () => {
+    for (const spec of [barSpec, fixture('monthly-bar-average.vl.json')]) {
+      const other = monthly(REFERRALS.map((n, i) => n + 37 * i));
+      clearChartCache();
+      await renderChart(input(spec));
+      const reused = await renderChart(input(spec, other));
+      clearChartCache();
+      const fresh = await renderChart(input(spec, other));
+      expect(reused).not.toBe(fresh);
+      expect(reused.svg).toBe(fresh.svg);
+      expect(JSON.stringify(reused.spec)).toBe(JSON.stringify(fresh.spec)); // (vega numbers its tuples process-wide)
+      expect(reused.warnings).toEqual(fresh.warnings);
+      expect(Buffer.from(await reused.png).equals(Buffer.from(await fresh.png))).toBe(true);
+    }
+  });
+});

@@ -291,6 +291,8 @@ export interface PreparedSpec {
   spec: JsonObject;
   /** Target width in CSS px. */
   width: number;
+  /** The rows every inline data of the spec holds (one array, shared). */
+  rows: JsonObject[];
 }
 
 /**
@@ -332,5 +334,5 @@ export function prepareSpec(spec: unknown, values: unknown, width?: number): Pre
     out.width = target;
     out.autosize ??= { type: 'fit-x', contains: 'padding' };
   }
-  return { spec: out, width: target };
+  return { spec: out, width: target, rows };
 }

@@ -12,7 +12,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { ChartError } from './errors.js';
 import { preloadRasterizer, rasterize } from './png.js';
 import { chartWorker } from './worker-client.js';
-import { prepareSpec, SpecProblem } from './prepare.js';
+import { prepareSpec, SpecProblem, type PreparedSpec } from './prepare.js';
 import { measureTextWidth, preloadFonts, type TextItem } from './text-metrics.js';
 
 export interface ChartInput {
@@ -116,6 +116,50 @@ function svgSize(svg: string): { width: number; height: number } {
   return { width, height };
 }
 
+type VegaSpec = ReturnType<VegaLite['compile']>['spec'];
+
+/** Stands for the chart's rows in a remembered compilation. */
+const ROWS = Symbol('rows');
+
+/** A copy of the JSON-like `value` (undefined properties kept), with `from` put as `to`. */
+function copyReplacing(value: unknown, from: unknown, to: unknown): unknown {
+  if (value === from) return to;
+  if (Array.isArray(value)) return value.map((v) => copyReplacing(v, from, to));
+  if (typeof value === 'object' && value !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = copyReplacing(v, from, to);
+    return out;
+  }
+  return value;
+}
+
+/** Compiled specs (rows left out) by the prepared spec with its rows left out, and what vega-lite said. */
+const compilations = new Map<string, { compiled: unknown; warnings: string[] }>();
+const MAX_COMPILATIONS = 64;
+
+/**
+ * vega-lite's compilation of the prepared spec, remembered across charts that differ in
+ * their rows only (a paper rebuilt after a figure changed, a batch of papers): vega-lite
+ * passes inline values through by reference and never reads them (its only look, when it
+ * merges equal data sources, compares the one shared rows array with itself), so the
+ * compiled spec is the same but for the rows, which are put into a fresh copy of it.
+ * Compilations that reported errors are not remembered.
+ */
+function compileCached(vl: VegaLite, prepared: PreparedSpec, log: ReturnType<typeof collectingLogger>): VegaSpec {
+  const key = JSON.stringify(prepared.spec, (_key, value: unknown) => (value === prepared.rows ? '\u0000rows' : value));
+  const known = compilations.get(key);
+  if (known) {
+    log.warnings.push(...known.warnings);
+    return copyReplacing(known.compiled, ROWS, prepared.rows) as VegaSpec;
+  }
+  const compiled = vl.compile(prepared.spec as unknown as TopLevelSpec, { logger: log.logger }).spec;
+  if (log.errors.length === 0) {
+    if (compilations.size >= MAX_COMPILATIONS) compilations.delete(compilations.keys().next().value as string);
+    compilations.set(key, { compiled: copyReplacing(compiled, prepared.rows, ROWS), warnings: [...log.warnings] });
+  }
+  return compiled;
+}
+
 /** The chart's SVG, as vega draws it (PNG aside), in this thread. */
 export type VegaDrawing = Omit<RenderedChart, 'png'>;
 
@@ -135,9 +179,9 @@ export async function drawVega(input: ChartInput): Promise<VegaDrawing> {
   const { vega, vl } = await loadEngine();
 
   const vlLog = collectingLogger();
-  let compiled: ReturnType<VegaLite['compile']>['spec'];
+  let compiled: VegaSpec;
   try {
-    compiled = vl.compile(prepared.spec as unknown as TopLevelSpec, { logger: vlLog.logger }).spec;
+    compiled = compileCached(vl, prepared, vlLog);
   } catch (err) {
     throw fail(`not a valid Vega-Lite spec: ${err instanceof Error ? err.message : String(err)}`, err);
   }
@@ -256,4 +300,5 @@ const MAX_CACHED = 256;
 /** Forget every chart drawn so far (tests use it to draw for real each time). */
 export function clearChartCache(): void {
   drawn.clear();
+  compilations.clear();
 }
