@@ -113,17 +113,28 @@ function writeLongPaper(dir) {
   return 'data/bench-long.yaml';
 }
 
-/** Variants of the example: each with its own figures, so each draws its own charts. */
+/**
+ * Variants of the example, as an authority's papers for its services or districts would be:
+ * every variant has its own figures for all four charts (and the sentences about them), so
+ * no chart of one paper is drawn again for another.
+ */
 function writeBatch(dir, n) {
   const batch = path.join(dir, 'batch');
   mkdirSync(batch, { recursive: true });
-  const src = readFileSync(path.join(root, example), 'utf8').replace('$schema=../', '$schema=../');
+  const src = readFileSync(path.join(root, example), 'utf8');
   for (let i = 0; i < n; i++) {
-    // Vary the monthly referrals (and so the referrals chart and the sentences about them).
-    const a = src.indexOf('    referrals:');
-    const b = src.indexOf('    waitingList:');
-    let text = src.slice(0, a) + src.slice(a, b).replace(/^(\s+20\d\d-\d\d): (\d+)$/gm, (_m, k, v) => `${k}: ${Number(v) + ((i * 13) % 97)}`) + src.slice(b);
-    text = text.replace('openCases: 7859', `openCases: ${7000 + i}`);
+    let text = src;
+    /** Each monthly value between the lines starting `from` and `to`, changed by `f`. */
+    const vary = (from, to, f) => {
+      const a = text.indexOf(from);
+      const b = text.indexOf(to, a);
+      if (a < 0 || b < 0) throw new Error(`bench: the example data has no "${from.trim()}" ... "${to.trim()}"`);
+      text = text.slice(0, a) + text.slice(a, b).replace(/^(\s+20\d\d-\d\d): ([\d.]+)$/gm, (_m, k, v) => `${k}: ${f(Number(v))}`) + text.slice(b);
+    };
+    vary('    referrals:', '    targetWeeks:', (v) => v + ((i * 13) % 97) + Math.floor(i / 97)); // referrals, waiting list
+    vary('    seenWithinTarget:', '    averageWaitWeeks:', (v) => Math.min(100, v + (i % 20) + Math.floor(i / 20) / 10));
+    vary('    assessedWithinTarget:', '    averageWaitWeeks:', (v) => Math.min(100, v + (i % 20) + Math.floor(i / 20) / 10));
+    text = text.replace('specialistTeam: 315', `specialistTeam: ${315 + i}`).replace('openCases: 7859', `openCases: ${7000 + i}`);
     writeFileSync(path.join(batch, `paper-${String(i).padStart(3, '0')}.yaml`), text);
   }
   return 'batch';
