@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ChartError, clearChartCache, describeChart, PALETTE, renderChart, type ChartInput } from '../src/charts/index.js';
+import { emWidth } from '../src/charts/text-metrics.js';
 
 // Each render below draws for real, not from the process's chart cache.
 beforeEach(() => clearChartCache());
@@ -395,5 +396,14 @@ describe('vega-lite compilations', () => {
       expect(reused.warnings).toEqual(fresh.warnings);
       expect(Buffer.from(await reused.png).equals(Buffer.from(await fresh.png))).toBe(true);
     }
+  });
+});
+
+describe('text widths for chart labels', () => {
+  it('do not depend on what was measured before (a soft hyphen after a hyphen)', () => {
+    const plain = emWidth('cooperation');
+    emWidth('co-operation'); // makes Arimo's hyphen glyph, which the soft hyphen shares
+    expect(emWidth('co\u00ADoperation')).toBe(plain);
+    expect(emWidth('co-operation')).toBeGreaterThan(plain);
   });
 });

@@ -9,6 +9,7 @@ import { fontStyle, type FontStyle } from '../fonts/files.js';
 /** The bit of fontkit we use (fontkit ships no types). */
 interface FontkitFont {
   unitsPerEm: number;
+  _glyphs: Record<number, unknown>;
   layout(text: string): { advanceWidth: number };
 }
 
@@ -56,6 +57,11 @@ export function emWidth(text: string, style: FontStyle = 'regular'): number {
   let w = emCache.get(key);
   if (w === undefined) {
     const f = font(style);
+    // fontkit hides a default ignorable character (the soft hyphen) only if the glyph object
+    // it maps to was first made for it (Arimo's soft hyphen shares the hyphen's glyph), and
+    // keeps those objects: each string is measured from none, so its width never depends on
+    // what was measured before.
+    f._glyphs = {};
     w = text === '' ? 0 : f.layout(text).advanceWidth / f.unitsPerEm;
     if (emCache.size >= EM_CACHE_LIMIT) emCache.clear();
     emCache.set(key, w);
