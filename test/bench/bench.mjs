@@ -70,7 +70,10 @@ function sentence(i, n = 22) {
   return w.join(' ') + '.';
 }
 
-/** A paper type and data for a long paper: 36 sections, long tables, 20 charts. */
+/** Sections in the long paper: about 100 pages. */
+const LONG_SECTIONS = 94;
+
+/** A paper type and data for a long paper: LONG_SECTIONS sections (about 100 pages), long tables, 20 charts. */
 function writeLongPaper(dir) {
   const type = path.join(dir, 'templates/papers/bench-long');
   mkdirSync(path.join(type, 'partials'), { recursive: true });
@@ -101,7 +104,7 @@ function writeLongPaper(dir) {
     mark: 'bar', encoding: { x: { field: 'period', type: 'ordinal', timeUnit: 'yearmonth', title: null, axis: { format: '%b %y' } }, y: { field: 'value', type: 'quantitative', title: 'Referrals' } },
   }));
   const months = Array.from({ length: 24 }, (_, i) => `${2015 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`);
-  const sections = Array.from({ length: 36 }, (_, s) => ({
+  const sections = Array.from({ length: LONG_SECTIONS }, (_, s) => ({
     title: `Section ${s + 1}: ${sentence(s, 4).slice(0, -1)}`,
     paragraphs: Array.from({ length: 6 }, (_, p) => `${sentence(s * 10 + p)} ${sentence(s * 10 + p + 3)} ${sentence(s * 10 + p + 5, 14)}`),
     ...(s % 3 === 0 ? { rows: months.map((m, i) => ({ period: m, referrals: 800 + ((s * 37 + i * 53) % 300), waiting: 600 + ((s * 11 + i * 29) % 400), seen: 40 + ((s + i) % 30) })) } : {}),
