@@ -3,15 +3,12 @@
  * (pdftotext, pdfinfo, pdffonts), qpdf (raw objects, outlines, page labels, --check) and
  * pdfjs-dist (outline destinations, page labels, structure tree, marked content).
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { Figure, Pack } from '../src/document/model.js';
 import { renderPackPdf, renderPdf, type PackPages } from '../src/render/pdf/index.js';
 import { samplePack } from './fixtures/sample-pack.js';
+import { pdfFolder, run } from './support/pdf-files.js';
 import { open, pageItems } from './support/pdfjs.js';
 import { samplePaper } from './fixtures/sample-paper.js';
 
@@ -32,24 +29,7 @@ const LAST_LINE = (pages: PackPages): Record<string, RegExp> => ({
   'item-6': /^Second line\.$/,
 });
 
-let dir: string;
-beforeAll(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'render-pdf-pack-'));
-});
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
-
-let fileCount = 0;
-function save(bytes: Uint8Array): string {
-  const file = path.join(dir, `p${++fileCount}.pdf`);
-  writeFileSync(file, bytes);
-  return file;
-}
-
-function run(cmd: string, args: string[]): string {
-  return execFileSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-}
+const save = pdfFolder('render-pdf-pack');
 
 
 function pageText(file: string, page: number): string {
@@ -126,7 +106,6 @@ describe('renderPackPdf: the sample pack', () => {
     bytes = second.bytes;
     file = save(bytes);
     doc = await open(bytes);
-    writeFileSync('/tmp/pack.pdf', bytes);
   });
 
   it('reports consistent page ranges: agenda from page 1, each part after the previous one, the last ending on the last page', () => {

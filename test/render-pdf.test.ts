@@ -3,16 +3,17 @@
  * metadata, annotations), poppler (pdftotext, pdffonts, pdfinfo) and qpdf (raw objects).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { Figure, Paper } from '../src/document/model.js';
 import { checkAccessible, renderPdf } from '../src/render/pdf/index.js';
 import { breakLines, inlineRuns, LinkIds } from '../src/render/pdf/layout.js';
 import { samplePaper, sampleSvg } from './fixtures/sample-paper.js';
-import { open, pageItems } from './support/pdfjs.js';
+import { pdfFolder, run } from './support/pdf-files.js';
+import { open, pageItems, type Item } from './support/pdfjs.js';
 
 import {
   ampersandTitlePaper,
@@ -35,24 +36,7 @@ import {
 const A4 = { width: 595.28, height: 841.89 };
 const MARGIN = (20 * 72) / 25.4;
 
-let dir: string;
-beforeAll(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'render-pdf-'));
-});
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
-
-let fileCount = 0;
-function save(bytes: Uint8Array): string {
-  const file = path.join(dir, `f${++fileCount}.pdf`);
-  writeFileSync(file, bytes);
-  return file;
-}
-
-function run(cmd: string, args: string[]): string {
-  return execFileSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-}
+const save = pdfFolder('render-pdf');
 
 interface StructNode {
   role: string;
@@ -518,17 +502,6 @@ describe('renderPdf: metadata and determinism', () => {
     expect((await (await open(other)).getMetadata()).metadata?.get('xmp:createdate')).toBe('2017-01-31T00:00:00Z');
   });
 
-  it('writes the sample paper to /tmp/sample.pdf for inspection (and the layout papers to $PDF_DUMP_DIR)', async () => {
-    writeFileSync('/tmp/sample.pdf', await renderPdf(samplePaper()));
-    const dump = process.env.PDF_DUMP_DIR;
-    if (dump) {
-      writeFileSync(path.join(dump, 'long-table.pdf'), await renderPdf(longTablePaper()));
-      writeFileSync(path.join(dump, 'heading-bottom.pdf'), await renderPdf(headingAtBottomPaper(29)));
-      writeFileSync(path.join(dump, 'long-words.pdf'), await renderPdf(longWordsPaper()));
-      writeFileSync(path.join(dump, 'heading-break.pdf'), await renderPdf(headingAndBreakPaper(sampleSvg)));
-      writeFileSync(path.join(dump, 'chart-fonts.pdf'), await renderPdf(chartFontsPaper()));
-    }
-  });
 });
 
 describe('renderPdf in a long-running process', () => {

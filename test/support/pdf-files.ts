@@ -1,0 +1,31 @@
+/** Where a test file's PDFs go for poppler's tools to read, and running those tools. */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
+
+/**
+ * A temporary folder made before the test file's tests and removed after them; the function
+ * returned writes PDF bytes to the next file there and returns its path.
+ */
+export function pdfFolder(prefix: string): (bytes: Uint8Array) => string {
+  let dir = '';
+  let count = 0;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), `${prefix}-`));
+  });
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return (bytes) => {
+    const file = path.join(dir, `f${++count}.pdf`);
+    writeFileSync(file, bytes);
+    return file;
+  };
+}
+
+/** What a command (pdftotext, pdfinfo, qpdf...) writes to its standard output. */
+export function run(cmd: string, args: string[]): string {
+  return execFileSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+}
