@@ -20,18 +20,13 @@ import type {
   List as MdList,
   Nodes,
   PhrasingContent,
-  Root,
   RootContent,
   Table as MdTable,
 } from 'mdast';
 import type { ContainerDirective, LeafDirective } from 'mdast-util-directive';
-import { directiveFromMarkdown } from 'mdast-util-directive';
-import { fromMarkdown } from 'mdast-util-from-markdown';
-import { gfmTableFromMarkdown } from 'mdast-util-gfm-table';
-import { directive } from 'micromark-extension-directive';
-import { gfmTable } from 'micromark-extension-gfm-table';
 import { InputError, type InputProblem } from '../data/errors.js';
 import type { Block, Figure, FrontRow, Inline, List, SourcePosition, Table } from './model.js';
+import { parseText } from './parse.js';
 
 export interface BuildOptions {
   /** Named in error messages: where the text came from. */
@@ -47,12 +42,7 @@ export interface BuiltBody {
   blocks: Block[];
 }
 
-export function parseText(text: string): Root {
-  return fromMarkdown(text, {
-    extensions: [gfmTable(), directive()],
-    mdastExtensions: [gfmTableFromMarkdown(), directiveFromMarkdown()],
-  });
-}
+export { parseText };
 
 class Numbering {
   h1 = 0;
