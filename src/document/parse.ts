@@ -23,12 +23,16 @@ import { gfmTableFromMarkdown } from 'mdast-util-gfm-table';
 import { directive } from 'micromark-extension-directive';
 import { gfmTable } from 'micromark-extension-gfm-table';
 
+/** micromark's and mdast's extensions, made once (they only describe syntax, and are reused). */
+let options: Parameters<typeof fromMarkdown>[1] | undefined;
+
 /** The whole text parsed at once, as micromark does it. */
 export function parseWhole(text: string): Root {
-  return fromMarkdown(text, {
+  options ??= {
     extensions: [gfmTable(), directive()],
     mdastExtensions: [gfmTableFromMarkdown(), directiveFromMarkdown()],
-  });
+  };
+  return fromMarkdown(text, options);
 }
 
 const FENCE = /^ {0,3}(`{3,}|~{3,})/;
