@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { cutText, parseText, parseWhole } from '../src/document/parse.js';
 import { buildPaper } from '../src/paper/build.js';
 import { loadChartStage } from '../src/cli/charts.js';
+import { loadPackItems, placeholderRanges } from '../src/pack/build.js';
 import { root } from './support/project.js';
 
 /** The tree as JSON: positions included, so a piece put in the wrong place shows. */
@@ -48,10 +49,16 @@ describe('parseText (piece by piece)', () => {
     expect(json(parseText(second))).toBe(json(parseWhole(second)));
   });
 
-  it('gives the whole-parse tree for every example paper', async () => {
+  it('gives the whole-parse tree for every example paper and the pack agenda', async () => {
+    const texts: string[] = [];
     for (const file of ['data/camhs-contract-performance-2016-09.yaml', 'data/camhs-section-76-2019-01.yaml', 'data/hosc-cover-report-2019-01.yaml']) {
-      const { text } = await buildPaper(`${root}/${file}`, { charts: loadChartStage });
-      expect(cutText(text).length).toBeGreaterThan(5);
+      texts.push((await buildPaper(`${root}/${file}`, { charts: loadChartStage })).text);
+    }
+    const pack = `${root}/data/packs/hosc-2019-01-29.yaml`;
+    const source = await loadPackItems(pack, { charts: loadChartStage });
+    texts.push((await buildPaper(pack, { charts: loadChartStage, pages: placeholderRanges(source) })).text);
+    for (const text of texts) {
+      expect(cutText(text).length).toBeGreaterThan(2);
       expect(json(parseText(text))).toBe(json(parseWhole(text)));
     }
   });
