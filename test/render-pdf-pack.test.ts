@@ -8,7 +8,7 @@ import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { Figure, Pack } from '../src/document/model.js';
 import { renderPackPdf, renderPdf, type PackPages } from '../src/render/pdf/index.js';
 import { samplePack } from './fixtures/sample-pack.js';
-import { pdfFolder, run } from './support/pdf-files.js';
+import { pageCount, pageText, pdfFolder, qpdfObjects, run } from './support/pdf-files.js';
 import { open, pageItems } from './support/pdfjs.js';
 import { samplePaper } from './fixtures/sample-paper.js';
 
@@ -31,31 +31,12 @@ const LAST_LINE = (pages: PackPages): Record<string, RegExp> => ({
 
 const save = pdfFolder('render-pdf-pack');
 
-
-function pageText(file: string, page: number): string {
-  return run('pdftotext', ['-layout', '-f', String(page), '-l', String(page), file, '-']);
-}
-
 /** Non-empty lines of a page, trimmed; the last one is the footer. */
 function pageLines(file: string, page: number): string[] {
   return pageText(file, page)
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l !== '');
-}
-
-function pageCount(file: string): number {
-  return Number(/^Pages:\s+(\d+)$/m.exec(run('pdfinfo', [file]))![1]);
-}
-
-/** Every object of the file (qpdf's JSON), keyed "obj:N 0 R". */
-function qpdfObjects(file: string): Record<string, any> {
-  const json = JSON.parse(run('qpdf', ['--json=2', '--json-key=qpdf', file]));
-  const objects: Record<string, any> = {};
-  for (const [key, value] of Object.entries(json.qpdf[1] as Record<string, any>)) {
-    if (key.startsWith('obj:')) objects[key] = value;
-  }
-  return objects;
 }
 
 function catalogOf(objects: Record<string, any>): any {

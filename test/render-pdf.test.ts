@@ -12,7 +12,7 @@ import type { Figure, Paper } from '../src/document/model.js';
 import { checkAccessible, renderPdf } from '../src/render/pdf/index.js';
 import { breakLines, inlineRuns, LinkIds } from '../src/render/pdf/layout.js';
 import { samplePaper, sampleSvg } from './fixtures/sample-paper.js';
-import { pdfFolder, run } from './support/pdf-files.js';
+import { pageCount, pageText, pdfFolder, qpdfObjects, run } from './support/pdf-files.js';
 import { open, pageItems, type Item } from './support/pdfjs.js';
 
 import {
@@ -67,24 +67,6 @@ function walk(nodes: StructNode[], visit: (n: StructNode, parent: StructNode | n
     visit(n, parent);
     walk(n.children, visit, n);
   }
-}
-
-/** Every object of the file (qpdf's JSON), keyed "obj:N 0 R". */
-function qpdfObjects(file: string): Record<string, any> {
-  const json = JSON.parse(run('qpdf', ['--json=2', '--json-key=qpdf', file]));
-  const objects: Record<string, any> = {};
-  for (const [key, value] of Object.entries(json.qpdf[1] as Record<string, any>)) {
-    if (key.startsWith('obj:')) objects[key] = value;
-  }
-  return objects;
-}
-
-function pageText(file: string, page: number): string {
-  return run('pdftotext', ['-layout', '-f', String(page), '-l', String(page), file, '-']);
-}
-
-function pageCount(file: string): number {
-  return Number(/Pages:\s+(\d+)/.exec(run('pdfinfo', [file]))![1]);
 }
 
 describe('renderPdf: the sample paper', () => {

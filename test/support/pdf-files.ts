@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
+import { pdfinfo, pdftotext } from './readers.js';
 
 /**
  * A temporary folder made before the test file's tests and removed after them; the function
@@ -28,4 +29,24 @@ export function pdfFolder(prefix: string): (bytes: Uint8Array) => string {
 /** What a command (pdftotext, pdfinfo, qpdf...) writes to its standard output. */
 export function run(cmd: string, args: string[]): string {
   return execFileSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+}
+
+/** Every object of the file (qpdf's JSON), keyed "obj:N 0 R". */
+export function qpdfObjects(file: string): Record<string, any> {
+  const json = JSON.parse(run('qpdf', ['--json=2', '--json-key=qpdf', file]));
+  const objects: Record<string, any> = {};
+  for (const [key, value] of Object.entries(json.qpdf[1] as Record<string, any>)) {
+    if (key.startsWith('obj:')) objects[key] = value;
+  }
+  return objects;
+}
+
+/** One page's text, laid out (pdftotext -layout). */
+export function pageText(file: string, page: number): string {
+  return pdftotext(file, true, page);
+}
+
+/** How many pages pdfinfo counts. */
+export function pageCount(file: string): number {
+  return Number(pdfinfo(file).Pages);
 }
