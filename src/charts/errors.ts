@@ -15,3 +15,8 @@ export class ChartError extends Error {
     this.reason = reason;
   }
 }
+
+/** A chart's PNG that resvg could not draw, as the chart's error. */
+export function pngFailure(chart: { file: string; id: string }, message: string): ChartError {
+  return new ChartError(chart.file, chart.id, `resvg could not draw the chart's PNG: ${message}`);
+}

@@ -9,7 +9,7 @@
  * and PNG.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { ChartError } from './errors.js';
+import { ChartError, pngFailure } from './errors.js';
 import { preloadRasterizer, rasterize } from './png.js';
 import { chartWorker } from './worker-client.js';
 import { prepareSpec, SpecProblem, type PreparedSpec } from './prepare.js';
@@ -216,11 +216,6 @@ export async function drawVega(input: ChartInput): Promise<VegaDrawing> {
   if (!(width > 0 && height > 0)) throw fail('Vega drew an empty chart (no size)');
 
   return { svg, width, height, spec: compiled, warnings: [...vlLog.warnings, ...vgLog.warnings] };
-}
-
-/** The PNG's failure as the chart's error. */
-export function pngFailure(input: ChartInput, message: string): ChartError {
-  return new ChartError(input.file, input.id, `resvg could not draw the chart's PNG: ${message}`);
 }
 
 /** One chart drawn here: vega on this thread, the PNG on libuv's thread pool. */

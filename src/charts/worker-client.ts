@@ -19,7 +19,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { isMainThread, Worker } from 'node:worker_threads';
-import { ChartError } from './errors.js';
+import { ChartError, pngFailure } from './errors.js';
 import type { ChartInput, DrawnChart, VegaDrawing } from './render.js';
 
 const WORKER_FILE = new URL('./worker.js', import.meta.url);
@@ -96,7 +96,7 @@ export class ChartWorker {
         return;
       case 'pngFailed':
         this.done(msg.id);
-        job.png?.reject(new ChartError(input.file, input.id, `resvg could not draw the chart's PNG: ${msg.message}`));
+        job.png?.reject(pngFailure(input, msg.message));
         return;
     }
   }

@@ -2,8 +2,8 @@
  * The chart worker thread (see worker-client.ts): charts in, SVGs out, then their PNGs.
  * vega, vega-lite and the charts' fonts live here, off the thread that lays out the paper.
  * Charts are drawn one at a time, in the order asked; a chart's PNG is made on libuv's
- * thread pool (png.ts) while the next charts are drawn, one PNG at a time: the paper waits
- * for its SVGs, and only its DOCX for the PNGs.
+ * thread pool (png.ts) while the next charts are drawn: the paper waits for its SVGs, and
+ * only its DOCX for the PNGs.
  */
 import { parentPort } from 'node:worker_threads';
 import { ChartError } from './errors.js';
@@ -12,39 +12,27 @@ import { drawVega, loadEngine, type ChartInput } from './render.js';
 
 const port = parentPort!;
 const charts: { id: number; input: ChartInput }[] = [];
-const pngs: { id: number; svg: string }[] = [];
 let drawing = false;
-let rasterizing = false;
 
 async function drawNext(): Promise<void> {
   const { id, input } = charts.shift()!;
   try {
     const drawn = await drawVega(input);
     port.postMessage({ id, type: 'drawn', drawn });
-    pngs.push({ id, svg: drawn.svg });
-    void rasterizeAll();
+    rasterizeAndSend(id, drawn.svg);
   } catch (e) {
     if (e instanceof ChartError) port.postMessage({ id, type: 'failed', reason: e.reason });
     else port.postMessage({ id, type: 'failed', internal: e instanceof Error ? (e.stack ?? e.message) : String(e) });
   }
 }
 
-async function rasterizeAll(): Promise<void> {
-  if (rasterizing) return;
-  rasterizing = true;
-  try {
-    while (pngs.length) {
-      const { id, svg } = pngs.shift()!;
-      try {
-        // Copied to the main thread, not transferred: a small PNG may sit in the Buffer pool.
-        port.postMessage({ id, type: 'png', png: await rasterize(svg) });
-      } catch (e) {
-        port.postMessage({ id, type: 'pngFailed', message: e instanceof Error ? e.message : String(e) });
-      }
-    }
-  } finally {
-    rasterizing = false;
-  }
+/** The chart's PNG, on libuv's thread pool (png.ts limits how many are made at once). */
+function rasterizeAndSend(id: number, svg: string): void {
+  rasterize(svg).then(
+    // Copied to the main thread, not transferred: a small PNG may sit in the Buffer pool.
+    (png) => port.postMessage({ id, type: 'png', png }),
+    (e: unknown) => port.postMessage({ id, type: 'pngFailed', message: e instanceof Error ? e.message : String(e) }),
+  );
 }
 
 async function drawAll(): Promise<void> {

@@ -42,8 +42,6 @@ export interface BuiltBody {
   blocks: Block[];
 }
 
-export { parseText };
-
 class Numbering {
   h1 = 0;
   sub = 0;

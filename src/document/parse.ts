@@ -120,13 +120,15 @@ export function parseText(text: string): Root {
     }
     for (const node of nodes) children.push(moved(node, piece.line, piece.offset));
   }
-  const lines = text.split('\n');
+  // The end of the text: its last line, and that line's length.
+  let lines = 1;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++;
   return {
     type: 'root',
     children,
     position: {
       start: { line: 1, column: 1, offset: 0 },
-      end: { line: lines.length, column: lines[lines.length - 1]!.length + 1, offset: text.length },
+      end: { line: lines, column: text.length - text.lastIndexOf('\n'), offset: text.length },
     },
   };
 }
