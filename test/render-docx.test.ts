@@ -336,6 +336,33 @@ describe('tables', () => {
 });
 
 describe('figures', () => {
+  it("stores each chart's PNG once it is drawn, and a chart placed twice once", async () => {
+    const other = sampleSvg.replace('#12436D', '#801650');
+    const [pngA, pngB] = [samplePng(), Buffer.from(samplePng()).reverse()];
+    // The first PNG arrives after the document is built, as from the chart stage.
+    const late = new Promise<Uint8Array>((resolve) => setTimeout(() => resolve(pngA), 20));
+    const fig = (id: string, svg: string, png: Uint8Array | Promise<Uint8Array>): Block => ({ type: 'figure', id, title: id, alt: `Chart ${id}.`, svg, png, width: 400, height: 200 });
+    const paper: Paper = { ...samplePaper(), blocks: [fig('a', sampleSvg, late), fig('b', other, pngB), fig('a-again', sampleSvg, late)] };
+    const pkg = await open(await renderDocx(paper));
+    const pngs = pkg.names.filter((n) => /^word\/media\/.+\.png$/.test(n));
+    expect(pngs).toHaveLength(2);
+    const rels = pkg.files['word/_rels/document.xml.rels']!;
+    const target = (id: string) => `word/${new RegExp(`Id="${id}" [^>]*Target="([^"]+)"`).exec(rels)![1]}`;
+    const blips = [...pkg.files['word/document.xml']!.matchAll(/<a:blip r:embed="([^"]+)"/g)].map((m) => target(m[1]!));
+    expect(blips).toHaveLength(3);
+    expect(blips[2]).toBe(blips[0]);
+    const bytes = async (name: string) => Buffer.from(await pkg.zip.files[name]!.async('uint8array'));
+    expect((await bytes(blips[0]!)).equals(Buffer.from(pngA))).toBe(true);
+    expect((await bytes(blips[1]!)).equals(Buffer.from(pngB))).toBe(true);
+  });
+
+  it("fails when a chart's PNG cannot be drawn", async () => {
+    const failed = Promise.reject(new Error('resvg could not draw the chart'));
+    failed.catch(() => undefined);
+    const paper: Paper = { ...samplePaper(), blocks: [{ type: 'figure', id: 'broken', title: 'Broken', alt: 'A chart.', svg: sampleSvg, png: failed, width: 400, height: 200 }] };
+    await expect(renderDocx(paper)).rejects.toThrow('resvg could not draw the chart');
+  });
+
   it('embeds the SVG with its PNG fallback, fitted to the width, with alt text and caption', async () => {
     const doc = sample.files['word/document.xml']!;
     const svgs = sample.names.filter((n) => /^word\/media\/.+\.svg$/.test(n));

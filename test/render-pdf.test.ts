@@ -107,7 +107,7 @@ describe('renderPdf: the sample paper', () => {
     expect(names).toEqual(['Arimo-Bold', 'Arimo-BoldItalic', 'Arimo-Italic', 'Arimo-Regular']);
     for (const row of rows) expect(row.trim().split(/\s+/).at(-5), row).toBe('yes');
     const text = run('pdftotext', [chart, '-']);
-    // Rotated axis labels too: each SVG text is extracted whole (ActualText), not in pieces.
+    // Rotated axis labels too: each SVG text is extracted whole, not in pieces.
     for (const label of ['Plain sans-serif label', 'Bold Helvetica label', 'Italic serif label', 'Bold italic monospace label', 'Sep 2015', 'Nov (£) 2015']) {
       expect(text).toContain(label);
     }
@@ -155,7 +155,7 @@ describe('renderPdf: the sample paper', () => {
       }
     }
     expect(footers).toBe(doc.numPages);
-    // The chart's text is real text (drawn by svg-to-pdfkit), tagged inside the Figure.
+    // The chart's text is real text, tagged inside the Figure.
     expect(chartLabels).toBe(1);
   });
 
@@ -525,9 +525,10 @@ describe('renderPdf in a long-running process', () => {
     }
   });
 
-  // Charts are drawn again from svg-to-pdfkit's recorded calls (svg-replay.ts): at another
-  // place, after other fonts were selected first (other font resource names, other subset
-  // glyph ids), and not when the chart's text would now be laid out otherwise.
+  // Charts drawn again: a plain SVG from its parsed shapes and strings (plain-svg.ts), any
+  // other from svg-to-pdfkit's recorded calls (svg-replay.ts): at another place, after other
+  // fonts were selected first (other font resource names, other subset glyph ids), and not
+  // from a recording when the chart's text would now be laid out otherwise.
   const chartScript = (papers: { lines: string[]; bold?: string; svgs: string[] }[]) => `
     const { renderPdf } = await import(${JSON.stringify(new URL('../dist/render/pdf/index.js', import.meta.url).href)});
     const t = (value) => ({ type: 'text', value });
@@ -544,14 +545,18 @@ describe('renderPdf in a long-running process', () => {
   const renderChartsIn = (papers: { lines: string[]; bold?: string; svgs: string[] }[]) =>
     Buffer.from(execFileSync(process.execPath, ['--input-type=module', '-e', chartScript(papers)], { encoding: 'utf8', maxBuffer: 1 << 26 }), 'base64');
 
-  it('gives the same bytes for a paper whose charts the process drew before', () => {
-    const hyphenSvg = sampleSvg.replace('>May<', '>2015-16 (May)<');
-    const target = { lines: ['Before the charts.'], svgs: [sampleSvg, fontsSvg, hyphenSvg] };
+  it.each([
+    ['plain SVGs, drawn straight (plain-svg.ts)', (svg: string) => svg],
+    ['other SVGs, drawn by svg-to-pdfkit and replayed', (svg: string) => svg.replace(/(<svg\b[^>]*>)/, '$1<defs/>')],
+  ])('gives the same bytes for a paper whose charts the process drew before: %s', (_kind, asKind) => {
+    const hyphenSvg = asKind(sampleSvg.replace('>May<', '>2015-16 (May)<'));
+    const [sample, fonts] = [asKind(sampleSvg), asKind(fontsSvg)];
+    const target = { lines: ['Before the charts.'], svgs: [sample, fonts, hyphenSvg] };
     const alone = renderChartsIn([target]);
-    const elsewhere = { bold: 'Bold first', lines: ['One.', 'Two.', 'Three.'], svgs: [hyphenSvg, fontsSvg, sampleSvg] };
+    const elsewhere = { bold: 'Bold first', lines: ['One.', 'Two.', 'Three.'], svgs: [hyphenSvg, fonts, sample] };
     expect(renderChartsIn([elsewhere, target]).equals(alone), 'after the charts elsewhere').toBe(true);
     expect(renderChartsIn([target, target]).equals(alone), 'twice').toBe(true);
-    // The soft hyphen comes first here: fontkit hides the chart's hyphen, which the recorded
+    // The soft hyphen comes first here: fontkit hides the chart's hyphen, which a recorded
     // drawing did not, so the chart is drawn by svg-to-pdfkit again.
     const soft = { lines: ['Re\u00adaligned first.'], svgs: [hyphenSvg] };
     expect(renderChartsIn([target, soft]).equals(renderChartsIn([soft])), 'after a soft hyphen').toBe(true);

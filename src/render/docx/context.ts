@@ -8,6 +8,7 @@ import type { HouseLayout, PageRef } from '../../document/model.js';
 import { pageRefRuns } from './fields.js';
 import type { RunFormat } from './inlines.js';
 import { LegalTracker } from './numbering.js';
+import { PngSlots } from './png-slots.js';
 import { pageMetrics, ptToHalfPt, SPACE_AFTER_PARAGRAPH, type PageMetrics } from './units.js';
 
 export interface RenderContextOptions {
@@ -28,6 +29,8 @@ export interface RenderContextOptions {
    * layout differs in heading sizes, headings get their size as direct formatting.
    */
   styleLayout?: HouseLayout;
+  /** The charts' PNGs of the whole document; a pack's parts share one. */
+  pngs?: PngSlots;
 }
 
 export class RenderContext {
@@ -37,6 +40,7 @@ export class RenderContext {
   readonly tableCaptions: string[];
   readonly numberingPrefix: string;
   readonly styleLayout: HouseLayout;
+  readonly pngs: PngSlots;
   private readonly bookmarks: ReadonlyMap<string, { start: string; end: string }> | undefined;
   private readonly listInstances = new Map<string, number>();
   private pageBreakPending = false;
@@ -52,6 +56,7 @@ export class RenderContext {
     this.numberingPrefix = options.numberingPrefix ?? '';
     this.bookmarks = options.bookmarks;
     this.styleLayout = options.styleLayout ?? layout;
+    this.pngs = options.pngs ?? new PngSlots();
   }
 
   /** A new list instance of `reference`, so that each list counts from its start again. */

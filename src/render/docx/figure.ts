@@ -37,12 +37,11 @@ export function renderFigure(figure: Figure, ctx: RenderContext): (Paragraph | D
   if (figure.subtitle) caption.push(new TextRun({ text: figure.subtitle, bold: false, break: 1 }));
   out.push(ctx.paragraph({ style: CAPTION_STYLE, children: caption, indent }));
 
-  // renderDocx waits for every PNG before it builds the document.
-  if (!(figure.png instanceof Uint8Array)) throw new Error(`DOCX: the PNG of figure "${figure.id}" is not drawn yet`);
   const image = new ImageRun({
     type: 'svg',
     data: Buffer.from(figure.svg, 'utf8'),
-    fallback: { type: 'png', data: figure.png },
+    // The PNG may still be being drawn: it replaces its stand-in after docx compiles.
+    fallback: { type: 'png', data: ctx.pngs.standIn(figure) },
     transformation: size,
     altText: { name: figure.id, description: figure.alt, title: figure.title },
   });

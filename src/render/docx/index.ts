@@ -12,6 +12,7 @@ import { partBookmarkNames, type PartBookmarks } from './fields.js';
 import { renderFooter } from './footer.js';
 import { renderFront, renderHeading } from './front.js';
 import { numberingOptions, paperNumbering } from './numbering.js';
+import { PngSlots } from './png-slots.js';
 import { stylesOptions } from './styles.js';
 import { A4, mmToTwip } from './units.js';
 
@@ -55,7 +56,7 @@ function coreOptions(meta: DocumentMeta) {
 }
 
 /** Builds the docx Document of `paper` and the facts its post-processing needs. */
-export function buildDocument(paper: Paper): { document: Document; tableCaptions: readonly string[] } {
+export function buildDocument(paper: Paper): { document: Document; tableCaptions: readonly string[]; pngs: PngSlots } {
   const { layout, meta } = paper;
   const ctx = new RenderContext(layout);
   const children = paperChildren(paper, ctx);
@@ -66,23 +67,13 @@ export function buildDocument(paper: Paper): { document: Document; tableCaptions
     numbering: numberingOptions(ctx.metrics, layout.font, listsOf(paper.blocks)),
     sections: [section(layout, ctx, children, false)],
   });
-  return { document, tableCaptions: ctx.tableCaptions };
-}
-
-/**
- * `paper` with every figure's PNG in hand: the chart stage may still be drawing them (off
- * the JavaScript thread) when the model is built.
- */
-async function withPngs(paper: Paper): Promise<Paper> {
-  if (!paper.blocks.some((b) => b.type === 'figure' && !(b.png instanceof Uint8Array))) return paper;
-  const blocks = await Promise.all(paper.blocks.map(async (b) => (b.type === 'figure' ? { ...b, png: await b.png } : b)));
-  return { ...paper, blocks };
+  return { document, tableCaptions: ctx.tableCaptions, pngs: ctx.pngs };
 }
 
 /** Renders `paper` as a DOCX file. The same Paper gives the same bytes, whatever the clock. */
 export async function renderDocx(paper: Paper): Promise<Uint8Array> {
-  const { document, tableCaptions } = buildDocument(await withPngs(paper));
-  return makeDeterministic(compileDocument(document), paper.meta, { tableCaptions });
+  const { document, tableCaptions, pngs } = buildDocument(paper);
+  return makeDeterministic(await pngs.fill(compileDocument(document)), paper.meta, { tableCaptions });
 }
 
 /**
@@ -91,7 +82,7 @@ export async function renderDocx(paper: Paper): Promise<Uint8Array> {
  * part's layout (a part with other heading sizes gets them as direct formatting); each
  * part has its own lists, so its paragraph numbers start at 1 again.
  */
-export function buildPackDocument(pack: Pack): { document: Document; tableCaptions: readonly string[]; bookmarks: readonly PartBookmarks[] } {
+export function buildPackDocument(pack: Pack): { document: Document; tableCaptions: readonly string[]; bookmarks: readonly PartBookmarks[]; pngs: PngSlots } {
   const first = pack.parts[0];
   if (!first) throw new Error('DOCX: the pack has no parts');
   const styleLayout = first.paper.layout;
@@ -106,10 +97,11 @@ export function buildPackDocument(pack: Pack): { document: Document; tableCaptio
   }
   const bookmarks = partBookmarkNames(pack.parts.map((p) => p.id));
   const tableCaptions: string[] = [];
+  const pngs = new PngSlots();
   const numbering = [];
   const sections: ISectionOptions[] = [];
   for (const [k, part] of pack.parts.entries()) {
-    const ctx = new RenderContext(part.paper.layout, { numberingPrefix: `part${k + 1}-`, tableCaptions, bookmarks, styleLayout });
+    const ctx = new RenderContext(part.paper.layout, { numberingPrefix: `part${k + 1}-`, tableCaptions, bookmarks, styleLayout, pngs });
     const children = [...paperChildren(part.paper, ctx)];
     // A part ends with a paragraph, not a table: its end bookmark (the target of the
     // agenda's PAGEREF) must stand in the body, where every reader finds it.
@@ -123,7 +115,7 @@ export function buildPackDocument(pack: Pack): { document: Document; tableCaptio
     numbering: { config: numbering },
     sections,
   });
-  return { document, tableCaptions, bookmarks: pack.parts.map((p) => bookmarks.get(p.id)!) };
+  return { document, tableCaptions, bookmarks: pack.parts.map((p) => bookmarks.get(p.id)!), pngs };
 }
 
 /**
@@ -132,7 +124,6 @@ export function buildPackDocument(pack: Pack): { document: Document; tableCaptio
  * The same Pack gives the same bytes, whatever the clock.
  */
 export async function renderPackDocx(pack: Pack): Promise<Uint8Array> {
-  const parts = await Promise.all(pack.parts.map(async (part) => ({ ...part, paper: await withPngs(part.paper) })));
-  const { document, tableCaptions, bookmarks } = buildPackDocument({ ...pack, parts });
-  return makeDeterministic(compileDocument(document), pack.meta, { tableCaptions, partBookmarks: bookmarks });
+  const { document, tableCaptions, bookmarks, pngs } = buildPackDocument(pack);
+  return makeDeterministic(await pngs.fill(compileDocument(document)), pack.meta, { tableCaptions, partBookmarks: bookmarks });
 }

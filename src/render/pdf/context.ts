@@ -53,8 +53,12 @@ const FRAGMENT_OPTIONS = Object.freeze({ lineBreak: false, baseline: 'alphabetic
 /** Draws one string with its baseline at `baseline`. */
 export function drawString(ctx: RenderContext, text: string, style: FontStyle, size: number, x: number, baseline: number, color = TEXT_COLOR): void {
   if (text === '') return;
-  const { doc } = ctx;
-  doc.font(FONT_NAME[style]).fontSize(size).fillColor(color);
+  ctx.doc.font(FONT_NAME[style]).fontSize(size).fillColor(color);
+  drawText(ctx.doc, text, x, baseline);
+}
+
+/** Draws one string in the document's current font, size and colour, its baseline at `baseline`. */
+export function drawText(doc: Doc, text: string, x: number, baseline: number): void {
   const fragment = (doc as unknown as { _fragment?: Fragment })._fragment;
   if (typeof fragment === 'function' && !text.includes('\n')) {
     // The same operators as text() writes, without its option handling and measuring.
@@ -139,4 +143,11 @@ export function alignOffset(line: Line, width: number, align: 'left' | 'right' |
   if (align === 'right') return Math.max(0, width - line.width);
   if (align === 'center') return Math.max(0, (width - line.width) / 2);
   return 0;
+}
+
+/** A PDF text string in UTF-16BE hex: safe for any character. */
+export function pdfTextString(text: string): string {
+  let hex = 'FEFF';
+  for (let i = 0; i < text.length; i++) hex += text.charCodeAt(i).toString(16).padStart(4, '0').toUpperCase();
+  return `<${hex}>`;
 }

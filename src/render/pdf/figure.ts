@@ -1,15 +1,18 @@
 /**
- * Figures of the PDF: the chart's SVG drawn as vectors by svg-to-pdfkit (its text is real
- * text in the embedded Arimo; an SVG drawn before is drawn again from svg-to-pdfkit's
- * recorded calls, svg-replay.ts), scaled to the available width and capped to fit a page.
+ * Figures of the PDF: the chart's SVG drawn as vectors, its text real text in the embedded
+ * Arimo: a plain SVG (the kind Vega writes) straight from its shapes and strings
+ * (plain-svg.ts), any other by svg-to-pdfkit (an SVG drawn before is drawn again from
+ * svg-to-pdfkit's recorded calls, svg-replay.ts). Scaled to the available width and
+ * capped to fit a page.
  * Caption (title bold, subtitle) above, source line below, both kept with the chart.
  *
  * Structure: Div > Caption, Figure (/Alt = figure.alt, the drawn chart inside it), P (source).
  */
 import type { Figure } from '../../document/model.js';
-import { drawLine, lineTarget, MUTED_COLOR, type Doc, type RenderContext } from './context.js';
+import { drawLine, lineTarget, MUTED_COLOR, pdfTextString, type Doc, type RenderContext } from './context.js';
 import { svgFontCallback } from './fonts.js';
 import { breakLines, lineHeight, type LaidBlock, type Line, type Slice } from './layout.js';
+import { drawable, drawPlainSvg, plainSvg } from './plain-svg.js';
 import { drawSvg } from './svg-replay.js';
 import type { StructElem } from './tagging.js';
 
@@ -92,6 +95,13 @@ export function layoutFigure(ctx: RenderContext, fig: Figure, x: number, availab
         placement: 'Block',
       });
       tagger.content(figure, 'Figure', () => {
+        const plain = plainSvg(fig.svg);
+        if (plain && drawable(doc, plain)) {
+          const fillColor = (doc as unknown as { _fillColor: unknown })._fillColor;
+          drawPlainSvg(doc, plain, x, y, { width: drawn.width, height: drawn.height, font: (family, bold, italic) => svgFontCallback(family, bold, italic) });
+          (doc as unknown as { _fillColor: unknown })._fillColor = fillColor;
+          return;
+        }
         const warnings: string[] = [];
         withActualText(doc, () =>
           drawSvg(doc, fig.svg, x, y, {
@@ -194,11 +204,4 @@ function actualText(ops: readonly string[], fonts: Map<string, FontInternals>): 
     }
   }
   return text;
-}
-
-/** A PDF text string in UTF-16BE hex: safe for any character. */
-function pdfTextString(text: string): string {
-  let hex = 'FEFF';
-  for (let i = 0; i < text.length; i++) hex += text.charCodeAt(i).toString(16).padStart(4, '0').toUpperCase();
-  return `<${hex}>`;
 }
