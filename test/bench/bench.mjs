@@ -152,21 +152,17 @@ async function runChild(name, dir, repeats) {
   const { loadChartStage } = await import(path.join(root, 'dist/cli/charts.js'));
   const out = { stages: {}, totals: [] };
   const record = (stage, ms) => (out.stages[stage] ??= []).push(ms);
+  const { renderFormats } = await import(path.join(root, 'dist/batch/build-one.js'));
   /**
-   * One paper to DOCX and PDF, timed per stage. In the CLI's order (batch/build-one.ts):
-   * the PDF first, while the charts' PNGs (for the DOCX only) are drawn off the main thread.
+   * One paper to DOCX and PDF, timed per stage, as the CLI renders them (batch/build-one.ts):
+   * both at once, the DOCX first, which waits for the charts' PNGs while the PDF is rendered.
    */
   const buildBoth = async (file) => {
     const timings = {};
     const t = performance.now();
     const b = await buildPaper(file, { charts: loadChartStage, timings });
-    let s = performance.now();
-    const pdf = await renderFormat(b.paper, 'pdf');
-    timings.pdf = performance.now() - s;
-    s = performance.now();
-    await renderFormat(b.paper, 'docx');
-    timings.docx = performance.now() - s;
-    return { timings, total: performance.now() - t, pdf };
+    const bytes = await renderFormats(b.paper, ['docx', 'pdf'], file, timings);
+    return { timings, total: performance.now() - t, pdf: bytes.get('pdf') };
   };
 
   if (name === 'warm' || name === 'warm-plain') {
@@ -203,10 +199,12 @@ async function runChild(name, dir, repeats) {
     const file = path.join(dir, name === 'long' ? 'data/bench-long.yaml' : example);
     const { clearChartCache } = await import(path.join(root, 'dist/charts/index.js'));
     const { forgetDrawings } = await import(path.join(root, 'dist/render/pdf/svg-replay.js'));
+    const { forgetPlainSvgs } = await import(path.join(root, 'dist/render/pdf/plain-svg.js'));
     for (let i = 0; i < repeats + 1; i++) {
       // A full build each time: every chart drawn, by vega and into the PDF.
       clearChartCache();
       forgetDrawings();
+      forgetPlainSvgs();
       const r = await buildBoth(file);
       if (i > 0) {
         for (const [k, v] of Object.entries(r.timings)) record(k, v);
@@ -287,17 +285,18 @@ async function main() {
 
   // ---- the table
   const S = results.scenarios;
+  const stageName = (k) => `  stage: ${k}${k.includes(' + ') ? ' (at once)' : ''}`;
   const f = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
   const row = (name, s, extra = '') => log(`  ${name.padEnd(52)} ${f(s.median).padStart(9)} ${f(s.min).padStart(9)} ${f(s.max).padStart(9)}   ${extra}`);
   log(`  ${'scenario'.padEnd(52)} ${'median'.padStart(9)} ${'min'.padStart(9)} ${'max'.padStart(9)}   peak RSS / notes`);
   row('cold CLI, example paper (4 charts), DOCX + PDF', S.cold, `${S.cold.maxRssMiB.toFixed(0)} MiB`);
   row('warm rebuild after a one-figure change, DOCX + PDF', S.warm, `${S.warm.maxRssMiB.toFixed(0)} MiB`);
-  for (const [k, v] of Object.entries(S.warm.stages)) row(`  stage: ${k}`, v);
+  for (const [k, v] of Object.entries(S.warm.stages)) row(stageName(k), v);
   row('warm rebuild, HOSC cover report (1 page, no charts)', S.warmPlain, `${S.warmPlain.maxRssMiB.toFixed(0)} MiB`);
   row(`full build in a warm process, example (${S.example.pages} pages)`, S.example, `${(S.example.median / S.example.pages).toFixed(1)} ms/page`);
   row(`pack: agenda + 3 papers (${S.pack.pages} pages, ${S.pack.passes} layouts), PDF + DOCX`, S.pack, `${S.pack.maxRssMiB.toFixed(0)} MiB`);
   row(`long paper (${S.long.pages} pages, 20 charts), DOCX + PDF`, S.long, `${(S.long.median / S.long.pages).toFixed(1)} ms/page, ${S.long.maxRssMiB.toFixed(0)} MiB (CLI)`);
-  for (const [k, v] of Object.entries(S.long.stages)) row(`  stage: ${k}`, v);
+  for (const [k, v] of Object.entries(S.long.stages)) row(stageName(k), v);
   for (const j of [1, 2]) {
     const b = S[`batch${j}`];
     log(`  ${`batch of ${b.papers} papers, --jobs ${j}`.padEnd(52)} ${f(b.ms).padStart(9)} ${''.padStart(9)} ${''.padStart(9)}   ${b.papersPerSecond.toFixed(1)} papers/s, ${b.maxRssMiB.toFixed(0)} MiB`);

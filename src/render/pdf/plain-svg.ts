@@ -457,6 +457,11 @@ function parse(svg: string): PlainSvg {
 const parsed = new Map<string, PlainSvg | null>();
 const MAX_PARSED = 128;
 
+/** Forget every SVG read so far (the benchmark uses it to draw every chart from scratch). */
+export function forgetPlainSvgs(): void {
+  parsed.clear();
+}
+
 /** `svg` read as a plain SVG, or null if it is not one (then svg-to-pdfkit draws it). */
 export function plainSvg(svg: string): PlainSvg | null {
   let result = parsed.get(svg);
