@@ -94,6 +94,7 @@ describe('plainSvg', () => {
     ['a link', base('<a href="https://example.org"><text>link</text></a>')],
     ['CSS', base('<rect width="10" height="10" style="fill:red"/>')],
     ['a tspan', base('<text><tspan x="0" dy="1em">two</tspan></text>')],
+    ['outlined text', base('<g stroke="black"><text>outlined</text></g>')],
     ['per-glyph positions', base('<text x="0 10 20">abc</text>')],
     ['group opacity', base('<g opacity="0.5"><rect width="10" height="10"/></g>')],
     ['an hsl colour', base('<rect width="10" height="10" fill="hsl(0, 50%, 50%)"/>')],

@@ -376,10 +376,10 @@ function parse(svg: string): PlainSvg {
       else attrs.set(name, unescapeXml(value));
     }
     const inherited = inherit(parent?.inherited ?? INITIAL, attrs, names);
-    const hidden = (parent?.hidden ?? false) || attrs.get('display')?.trim() === 'none';
     const display = attrs.get('display')?.trim();
     if (display !== undefined && display !== 'none' && display !== 'inline' && display !== 'block') notPlain(`display="${display}"`);
-    const own2 = (name: string, fallback: number) => (attrs.has(name) ? length(attrs.get(name)!) : fallback);
+    const hidden = (parent?.hidden ?? false) || display === 'none';
+    const lengthOf = (name: string, fallback: number) => (attrs.has(name) ? length(attrs.get(name)!) : fallback);
     const elementOpacity = attrs.has('opacity') ? opacity(attrs.get('opacity')!) : 1;
     let matrix = parent?.matrix ?? IDENTITY;
     if (attrs.has('transform')) matrix = multiply(matrix, transform(attrs.get('transform')!));
@@ -394,7 +394,7 @@ function parse(svg: string): PlainSvg {
           size = { width: w!, height: h! };
         } else {
           if (!attrs.has('width') || !attrs.has('height')) notPlain('an svg element without a size');
-          size = { width: own2('width', 0), height: own2('height', 0) };
+          size = { width: lengthOf('width', 0), height: lengthOf('height', 0) };
         }
         if (!(size.width > 0 && size.height > 0)) notPlain('an svg element of no size');
         if (elementOpacity !== 1) notPlain('an svg element with opacity');
@@ -405,7 +405,9 @@ function parse(svg: string): PlainSvg {
         if (elementOpacity !== 1 && !hidden) notPlain('a group with opacity');
         break;
       case 'text':
-        open.text = { raw: '', x: own2('x', 0), y: own2('y', 0), opacity: elementOpacity };
+        // Outlined text (a stroke on the glyphs) is for svg-to-pdfkit.
+        if (inherited.stroke !== null && !hidden) notPlain('text with a stroke');
+        open.text = { raw: '', x: lengthOf('x', 0), y: lengthOf('y', 0), opacity: elementOpacity };
         break;
       default: {
         if (hidden || elementOpacity === 0) break;
@@ -416,12 +418,12 @@ function parse(svg: string): PlainSvg {
           if (!/[A-Za-z]/.test(d)) break;
           geometry = { path: d };
         } else if (tag === 'rect') {
-          const [w, h] = [own2('width', 0), own2('height', 0)];
+          const [w, h] = [lengthOf('width', 0), lengthOf('height', 0)];
           if (w < 0 || h < 0) notPlain('a rect of negative size');
           if (w === 0 || h === 0) break;
-          geometry = { rect: [own2('x', 0), own2('y', 0), w, h] };
+          geometry = { rect: [lengthOf('x', 0), lengthOf('y', 0), w, h] };
         } else {
-          geometry = { line: [own2('x1', 0), own2('y1', 0), own2('x2', 0), own2('y2', 0)] };
+          geometry = { line: [lengthOf('x1', 0), lengthOf('y1', 0), lengthOf('x2', 0), lengthOf('y2', 0)] };
         }
         const fillOpacity = elementOpacity * inherited.fillOpacity;
         const strokeOpacity = elementOpacity * inherited.strokeOpacity;
