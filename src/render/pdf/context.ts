@@ -151,3 +151,38 @@ export function pdfTextString(text: string): string {
   for (let i = 0; i < text.length; i++) hex += text.charCodeAt(i).toString(16).padStart(4, '0').toUpperCase();
   return `<${hex}>`;
 }
+
+/**
+ * Draws with each text object (BT ... ET) it writes wrapped in a Span marked-content
+ * sequence whose /ActualText is `textOf` the object's operators (none when ''), so text
+ * extractors read the string whole whatever its glyph placement. The Span sits inside
+ * pdfkit's own q ... Q around the text: poppler reads an ActualText's position at its end.
+ * The Span has no MCID: it stays inside the marked content it is drawn in.
+ */
+export function withActualText(doc: Doc, textOf: (ops: readonly string[]) => string, draw: () => void): void {
+  const target = doc as unknown as { addContent(data: string): unknown };
+  const original = target.addContent;
+  let buffer: string[] | null = null;
+  target.addContent = function (this: unknown, data: string) {
+    if (buffer === null && data !== 'BT') return original.call(this, data);
+    if (buffer === null) {
+      buffer = [data];
+      return this;
+    }
+    buffer.push(data);
+    if (data !== 'ET') return this;
+    const ops = buffer;
+    buffer = null;
+    const text = textOf(ops);
+    if (text) original.call(this, `/Span << /ActualText ${pdfTextString(text)} >> BDC`);
+    for (const op of ops) original.call(this, op);
+    if (text) original.call(this, 'EMC');
+    return this;
+  };
+  try {
+    draw();
+  } finally {
+    target.addContent = original;
+    if (buffer !== null) for (const op of buffer as string[]) original.call(target, op);
+  }
+}

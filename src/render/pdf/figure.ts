@@ -9,7 +9,7 @@
  * Structure: Div > Caption, Figure (/Alt = figure.alt, the drawn chart inside it), P (source).
  */
 import type { Figure } from '../../document/model.js';
-import { drawLine, lineTarget, MUTED_COLOR, pdfTextString, type Doc, type RenderContext } from './context.js';
+import { drawLine, lineTarget, MUTED_COLOR, withActualText, type Doc, type RenderContext } from './context.js';
 import { svgFontCallback } from './fonts.js';
 import { breakLines, lineHeight, type LaidBlock, type Line, type Slice } from './layout.js';
 import { drawable, drawPlainSvg, plainSvg } from './plain-svg.js';
@@ -97,13 +97,11 @@ export function layoutFigure(ctx: RenderContext, fig: Figure, x: number, availab
       tagger.content(figure, 'Figure', () => {
         const plain = plainSvg(fig.svg);
         if (plain && drawable(doc, plain)) {
-          const fillColor = (doc as unknown as { _fillColor: unknown })._fillColor;
-          drawPlainSvg(doc, plain, x, y, { width: drawn.width, height: drawn.height, font: (family, bold, italic) => svgFontCallback(family, bold, italic) });
-          (doc as unknown as { _fillColor: unknown })._fillColor = fillColor;
+          drawPlainSvg(doc, plain, x, y, { width: drawn.width, height: drawn.height, font: svgFontCallback });
           return;
         }
         const warnings: string[] = [];
-        withActualText(doc, () =>
+        withGlyphsActualText(doc, () =>
           drawSvg(doc, fig.svg, x, y, {
             width: drawn.width,
             height: drawn.height,
@@ -150,41 +148,17 @@ interface FontInternals {
 /**
  * svg-to-pdfkit draws every glyph with its own text matrix. Text extractors (poppler,
  * copy and paste) then tear rotated axis labels apart ("Se", "p", "20", "15"). Each text
- * object it writes is therefore wrapped in a Span marked-content sequence whose /ActualText
- * is the string those glyphs spell (read back through the embedded font's glyph-to-Unicode
- * map), so "Sep 2015" is extracted whole. The Span has no MCID: it stays inside the Figure.
+ * object it writes therefore gets the string its glyphs spell (read back through the
+ * embedded font's glyph-to-Unicode map) as ActualText, so "Sep 2015" is extracted whole.
  */
-export function withActualText(doc: Doc, draw: () => void): void {
-  const target = doc as unknown as { addContent(data: string): unknown; _fontFamilies?: Record<string, FontInternals> };
-  const original = target.addContent;
+function withGlyphsActualText(doc: Doc, draw: () => void): void {
+  const target = doc as unknown as { _fontFamilies?: Record<string, FontInternals> };
   const fonts = (): Map<string, FontInternals> => {
     const map = new Map<string, FontInternals>();
     for (const font of Object.values(target._fontFamilies ?? {})) if (font && typeof font.id === 'string') map.set(font.id, font);
     return map;
   };
-  let buffer: string[] | null = null;
-  target.addContent = function (this: unknown, data: string) {
-    if (buffer === null && data !== 'BT') return original.call(this, data);
-    if (buffer === null) {
-      buffer = [data];
-      return this;
-    }
-    buffer.push(data);
-    if (data !== 'ET') return this;
-    const ops = buffer;
-    buffer = null;
-    const text = actualText(ops, fonts());
-    if (text) original.call(this, `/Span << /ActualText ${pdfTextString(text)} >> BDC`);
-    for (const op of ops) original.call(this, op);
-    if (text) original.call(this, 'EMC');
-    return this;
-  };
-  try {
-    draw();
-  } finally {
-    target.addContent = original;
-    if (buffer !== null) for (const op of buffer as string[]) original.call(target, op);
-  }
+  withActualText(doc, (ops) => actualText(ops, fonts()), draw);
 }
 
 /** The string spelled by the `<gid> Tj` operators of one text object ('' if unknown). */

@@ -14,7 +14,7 @@
  * per-glyph positions, a colour pdfkit does not know...) is not drawn here: plainSvg gives
  * null and the figure goes to svg-to-pdfkit (svg-replay.ts), which draws any SVG.
  */
-import { drawText, pdfTextString, type Doc } from './context.js';
+import { drawText, withActualText, type Doc } from './context.js';
 
 type Matrix = readonly [number, number, number, number, number, number];
 /** A solid colour: [r, g, b] (0-255) or a CSS colour name (checked against pdfkit's list). */
@@ -212,6 +212,12 @@ function opacity(value: string): number {
   return Math.max(0, Math.min(1, num(value)));
 }
 
+/** `value` if it is one of `allowed`, the keywords of attribute `name`. */
+function keyword<K extends string>(name: string, value: string, allowed: readonly K[]): K {
+  if (!(allowed as readonly string[]).includes(value)) notPlain(`${name}="${value}"`);
+  return value as K;
+}
+
 /** The inherited properties of an element: its parent's, with its own attributes applied. */
 function inherit(parent: Inherited, attrs: Map<string, string>, names: Set<string>): Inherited {
   let own: Inherited | undefined;
@@ -251,12 +257,10 @@ function inherit(parent: Inherited, attrs: Map<string, string>, names: Set<strin
         set('dashOffset', length(value));
         break;
       case 'stroke-linecap':
-        if (!['butt', 'round', 'square'].includes(value)) notPlain(`stroke-linecap="${value}"`);
-        set('cap', value as Stroke['cap']);
+        set('cap', keyword(name, value, ['butt', 'round', 'square'] as const));
         break;
       case 'stroke-linejoin':
-        if (!['miter', 'round', 'bevel'].includes(value)) notPlain(`stroke-linejoin="${value}"`);
-        set('join', value as Stroke['join']);
+        set('join', keyword(name, value, ['miter', 'round', 'bevel'] as const));
         break;
       case 'stroke-miterlimit':
         set('miterLimit', num(value));
@@ -273,12 +277,10 @@ function inherit(parent: Inherited, attrs: Map<string, string>, names: Set<strin
         else set('bold', num(value) >= 600);
         break;
       case 'font-style':
-        if (!['normal', 'italic', 'oblique'].includes(value)) notPlain(`font-style="${value}"`);
-        set('italic', value !== 'normal');
+        set('italic', keyword(name, value, ['normal', 'italic', 'oblique'] as const) !== 'normal');
         break;
       case 'text-anchor':
-        if (!['start', 'middle', 'end'].includes(value)) notPlain(`text-anchor="${value}"`);
-        set('anchor', value as Inherited['anchor']);
+        set('anchor', keyword(name, value, ['start', 'middle', 'end'] as const));
         break;
     }
   }
@@ -504,32 +506,13 @@ const pdfColor = (c: Color): string | [number, number, number] => (typeof c === 
 
 const isIdentity = (m: Matrix) => m[0] === 1 && m[1] === 0 && m[2] === 0 && m[3] === 1 && m[4] === 0 && m[5] === 0;
 
-/**
- * Draws text with its string as the ActualText of a Span around the text object (BT to ET:
- * poppler reads the position of an ActualText at its end, so it must end inside pdfkit's
- * own q ... Q around the text).
- */
-function withActualText(doc: Doc, text: string, draw: () => void): void {
-  const target = doc as unknown as { addContent(data: string): unknown };
-  const original = target.addContent;
-  target.addContent = function (this: unknown, data: string) {
-    if (data === 'BT') original.call(this, `/Span << /ActualText ${pdfTextString(text)} >> BDC`);
-    original.call(this, data);
-    if (data === 'ET') original.call(this, 'EMC');
-    return this;
-  };
-  try {
-    draw();
-  } finally {
-    target.addContent = original;
-  }
-}
-
 /** Draws a plain SVG (see plainSvg and drawable) at (x, y), fitted to the options' size. */
 export function drawPlainSvg(doc: Doc, drawing: PlainSvg, x: number, y: number, options: PlainSvgOptions): void {
   const scale = Math.min(options.width / drawing.width, options.height / drawing.height);
   const dx = x + (options.width - drawing.width * scale) / 2;
   const dy = y + (options.height - drawing.height * scale) / 2;
+  // pdfkit remembers the fill colour outside the graphics state; put it back afterwards.
+  const fillColor = (doc as unknown as { _fillColor: unknown })._fillColor;
   doc.save();
   doc.transform(scale, 0, 0, scale, dx, dy);
   // The SVG's viewport clips what it draws, as in a browser.
@@ -544,7 +527,9 @@ export function drawPlainSvg(doc: Doc, drawing: PlainSvg, x: number, y: number, 
       doc.fillColor(pdfColor(item.fill.color), item.fill.opacity < 1 ? item.fill.opacity : undefined);
       // Text set at a slant (rotated axis labels) comes apart in extractors that group
       // glyphs into lines (poppler: "Se", "p", "20", "15"): its string goes with it.
-      if (item.matrix[1] !== 0 || item.matrix[2] !== 0) withActualText(doc, item.text, () => drawText(doc, item.text, left, item.y));
+      // Text set at a slant (rotated axis labels) comes apart in extractors that group
+      // glyphs into lines (poppler: "Se", "p", "20", "15"): its string goes with it.
+      if (item.matrix[1] !== 0 || item.matrix[2] !== 0) withActualText(doc, () => item.text, () => drawText(doc, item.text, left, item.y));
       else drawText(doc, item.text, left, item.y);
     } else {
       const { fill, stroke, geometry } = item;
@@ -568,4 +553,5 @@ export function drawPlainSvg(doc: Doc, drawing: PlainSvg, x: number, y: number, 
     doc.restore();
   }
   doc.restore();
+  (doc as unknown as { _fillColor: unknown })._fillColor = fillColor;
 }
