@@ -18,7 +18,8 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { isMainThread, Worker } from 'node:worker_threads';
+import { isMainThread, type Worker } from 'node:worker_threads';
+import { startWorker } from '../threads/start-worker.js';
 import { ChartError, pngFailure } from './errors.js';
 import type { ChartInput, DrawnChart, VegaDrawing } from './render.js';
 
@@ -48,7 +49,7 @@ export class ChartWorker {
   private broken = false;
 
   private start(): Worker {
-    const worker = new Worker(WORKER_FILE, { execArgv: workerExecArgv() });
+    const worker = startWorker(WORKER_FILE);
     worker.on('message', (msg: Message) => this.receive(msg));
     const fail = (err: Error) => {
       if (this.worker !== worker) return;
@@ -127,25 +128,6 @@ export class ChartWorker {
       worker.postMessage({ id, input });
     });
   }
-}
-
-/**
- * The parent's node options for the worker, less those about code given on the command line
- * (-e, --input-type...): the worker runs a file, and node refuses to start it with them.
- */
-function workerExecArgv(): string[] {
-  const out: string[] = [];
-  const args = process.execArgv;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (/^--(input-type|eval|print)=/.test(arg)) continue;
-    if (/^(-e|--eval|-p|--print|-pe)$/.test(arg)) {
-      i++; // and its code
-      continue;
-    }
-    out.push(arg);
-  }
-  return out;
 }
 
 let instance: ChartWorker | null | undefined;
