@@ -1,7 +1,8 @@
 /**
  * Charts drawn straight from their SVG into the PDF, when the SVG is plain: the SVG Vega
  * writes is groups, rectangles, lines, paths and text, with translate / rotate / scale
- * transforms, solid colours, opacity and dashes, and nothing else.
+ * transforms, solid colours, opacity, dashes and rectangular clip paths (a mark with
+ * `clip: true`), and nothing else.
  *
  * Why not svg-to-pdfkit for these: it builds an object model of every element, works out
  * styles and path geometry in JavaScript, and places each glyph with its own text matrix.
@@ -10,7 +11,7 @@
  * into a flat list of shapes and strings (kept for the next build), and each string is
  * written whole, with the kerning the body text has, so it extracts as written.
  *
- * An SVG with anything else (defs, gradients, clip paths, images, links, CSS, tspans,
+ * An SVG with anything else (gradients, clip paths of other shapes, images, links, CSS, tspans,
  * per-glyph positions, a colour pdfkit does not know...) is not drawn here: plainSvg gives
  * null and the figure goes to svg-to-pdfkit (svg-replay.ts), which draws any SVG.
  */
@@ -33,11 +34,23 @@ interface Stroke {
 
 type Geometry = { path: string } | { rect: readonly [number, number, number, number] } | { line: readonly [number, number, number, number] };
 
+/**
+ * Where an element may draw: the union of its clip path's rectangles, each as its four
+ * corners in the SVG's own coordinates (x0 y0 ... x3 y3), within its parent's clip.
+ * Elements inside one clipped group share the object, so the drawer clips once for a run
+ * of them.
+ */
+export interface Clip {
+  quads: readonly (readonly number[])[];
+  parent: Clip | null;
+}
+
 type Item =
-  | { kind: 'shape'; matrix: Matrix; geometry: Geometry; fill: { color: Color; opacity: number } | null; stroke: Stroke | null }
+  | { kind: 'shape'; matrix: Matrix; clip: Clip | null; geometry: Geometry; fill: { color: Color; opacity: number } | null; stroke: Stroke | null }
   | {
       kind: 'text';
       matrix: Matrix;
+      clip: Clip | null;
       x: number;
       y: number;
       text: string;
@@ -103,12 +116,17 @@ const IGNORED = /^(class|role|aria-[\w-]+|pointer-events|xmlns(:\w+)?|version|id
 /** What each element may carry besides the ignored and the inherited presentation attributes. */
 const OWN: Record<string, ReadonlySet<string>> = {
   svg: new Set(['width', 'height', 'viewBox']),
-  g: new Set(['transform', 'opacity', 'display']),
-  rect: new Set(['transform', 'opacity', 'display', 'x', 'y', 'width', 'height']),
-  line: new Set(['transform', 'opacity', 'display', 'x1', 'y1', 'x2', 'y2']),
-  path: new Set(['transform', 'opacity', 'display', 'd']),
-  text: new Set(['transform', 'opacity', 'display', 'x', 'y']),
+  g: new Set(['transform', 'opacity', 'display', 'clip-path']),
+  rect: new Set(['transform', 'opacity', 'display', 'clip-path', 'x', 'y', 'width', 'height']),
+  line: new Set(['transform', 'opacity', 'display', 'clip-path', 'x1', 'y1', 'x2', 'y2']),
+  path: new Set(['transform', 'opacity', 'display', 'clip-path', 'd']),
+  text: new Set(['transform', 'opacity', 'display', 'clip-path', 'x', 'y']),
+  defs: new Set(),
+  clipPath: new Set(['clipPathUnits']),
 };
+
+/** What a clip path may hold: rectangles, placed by x, y, width and height alone. */
+const CLIP_RECT = new Set(['x', 'y', 'width', 'height']);
 
 const INHERITED_ATTRS = new Set([
   'fill',
@@ -313,14 +331,39 @@ interface Open {
   tag: string;
   inherited: Inherited;
   matrix: Matrix;
+  clip: Clip | null;
   hidden: boolean;
   text?: { raw: string; x: number; y: number; opacity: number };
+  /** A <clipPath> being read: its id and rectangles (x, y, width, height). */
+  clipPath?: { id: string; rects: (readonly [number, number, number, number])[] };
+}
+
+/** The corners of rectangle (x, y, w, h) under `m`, in order round it. */
+function corners(m: Matrix, [x, y, w, h]: readonly [number, number, number, number]): number[] {
+  const out: number[] = [];
+  for (const [px, py] of [
+    [x, y],
+    [x + w, y],
+    [x + w, y + h],
+    [x, y + h],
+  ] as const) {
+    out.push(m[0] * px + m[2] * py + m[4], m[1] * px + m[3] * py + m[5]);
+  }
+  return out;
 }
 
 function parse(svg: string): PlainSvg {
   const items: Item[] = [];
   const names = new Set<string>();
   const stack: Open[] = [];
+  /** Clip paths by id. Vega defines them at the end, after their use. */
+  const clipPaths = new Map<string, readonly (readonly [number, number, number, number])[]>();
+  /** Each use of a clip path, its rectangles to be placed when the SVG has been read. */
+  const uses: { clip: { quads: (readonly number[])[] }; id: string; matrix: Matrix }[] = [];
+  const define = ({ id, rects }: NonNullable<Open['clipPath']>) => {
+    if (clipPaths.has(id)) notPlain(`two clip paths with the id "${id}"`);
+    clipPaths.set(id, rects);
+  };
   let size: { width: number; height: number } | undefined;
   let ended = false;
   TOKEN.lastIndex = 0;
@@ -340,6 +383,7 @@ function parse(svg: string): PlainSvg {
     if (closing) {
       const open = stack.pop();
       if (!open || open.tag !== tag) notPlain(`a stray </${tag}>`);
+      if (open.clipPath) define(open.clipPath);
       if (open.text && !open.hidden) {
         const s = svgText(open.text.raw);
         const inh = open.inherited;
@@ -348,6 +392,7 @@ function parse(svg: string): PlainSvg {
           items.push({
             kind: 'text',
             matrix: open.matrix,
+            clip: open.clip,
             x: open.text.x,
             y: open.text.y,
             text: s,
@@ -368,12 +413,18 @@ function parse(svg: string): PlainSvg {
     const parent = stack.at(-1);
     if (parent?.text) notPlain(`<${tag}> inside text`);
     if (!parent !== (tag === 'svg')) notPlain(tag === 'svg' ? 'a nested <svg>' : `<${tag}> outside the svg element`);
+    // Definitions hold clip paths, and clip paths rectangles: nothing in them is drawn.
+    if (parent?.tag === 'defs' && tag !== 'clipPath') notPlain(`<${tag}> in <defs>`);
+    if (parent?.clipPath && tag !== 'rect') notPlain(`<${tag}> in a clip path`);
+    if (tag === 'clipPath' && parent?.tag !== 'defs') notPlain('a clip path outside <defs>');
     const attrs = new Map<string, string>();
+    let id: string | undefined;
     ATTR.lastIndex = 0;
     for (let a = ATTR.exec(attrText ?? ''); a; a = ATTR.exec(attrText ?? '')) {
       const [, name, value] = a as unknown as [string, string, string];
+      if (name === 'id') id = value;
       if (IGNORED.test(name)) continue;
-      if (!own.has(name) && !INHERITED_ATTRS.has(name)) notPlain(`the attribute ${name} on <${tag}>`);
+      if (parent?.clipPath ? !CLIP_RECT.has(name) : !own.has(name) && !INHERITED_ATTRS.has(name)) notPlain(`the attribute ${name} on <${tag}>`);
       if (!/&|</.test(value)) attrs.set(name, value);
       else attrs.set(name, unescapeXml(value));
     }
@@ -385,9 +436,35 @@ function parse(svg: string): PlainSvg {
     const elementOpacity = attrs.has('opacity') ? opacity(attrs.get('opacity')!) : 1;
     let matrix = parent?.matrix ?? IDENTITY;
     if (attrs.has('transform')) matrix = multiply(matrix, transform(attrs.get('transform')!));
-    const open: Open = { tag, inherited, matrix, hidden };
+    let clip = parent?.clip ?? null;
+    const clipPath = attrs.get('clip-path')?.trim();
+    if (clipPath !== undefined && clipPath !== 'none') {
+      const ref = /^url\(\s*#([^)\s]+)\s*\)$/.exec(clipPath)?.[1];
+      if (ref === undefined) notPlain(`clip-path="${clipPath}"`);
+      const own = { quads: [], parent: clip };
+      uses.push({ clip: own, id: ref, matrix });
+      clip = own;
+    }
+    const open: Open = { tag, inherited, matrix, clip, hidden };
+
+    if (parent?.clipPath) {
+      const [w, h] = [lengthOf('width', 0), lengthOf('height', 0)];
+      if (w < 0 || h < 0) notPlain('a rect of negative size');
+      parent.clipPath.rects.push([lengthOf('x', 0), lengthOf('y', 0), w, h]);
+      if (!selfClosing) notPlain('a clip rectangle with content');
+      continue;
+    }
 
     switch (tag) {
+      case 'defs':
+        break;
+      case 'clipPath': {
+        const units = attrs.get('clipPathUnits');
+        if (units !== undefined && units !== 'userSpaceOnUse') notPlain(`clipPathUnits="${units}"`);
+        if (!id) notPlain('a clip path without an id');
+        open.clipPath = { id, rects: [] };
+        break;
+      }
       case 'svg': {
         const viewBox = attrs.get('viewBox');
         if (viewBox !== undefined) {
@@ -444,17 +521,26 @@ function parse(svg: string): PlainSvg {
                 miterLimit: inherited.miterLimit,
               }
             : null;
-        if (fill || stroke) items.push({ kind: 'shape', matrix, geometry, fill, stroke });
+        if (fill || stroke) items.push({ kind: 'shape', matrix, clip, geometry, fill, stroke });
       }
     }
     if (selfClosing) {
+      if (open.clipPath) define(open.clipPath);
       if (tag === 'svg') ended = true;
       continue;
     }
     stack.push(open);
   }
   if (!ended || stack.length > 0 || !size) notPlain('an unfinished svg element');
-  return { ...size, items, names: [...names] };
+  // A clip path's rectangles are in the user space of the element that uses it (its
+  // transform included: clipPathUnits="userSpaceOnUse", the default).
+  for (const use of uses) {
+    const rects = clipPaths.get(use.id) ?? notPlain(`a clip path "${use.id}" that is not defined`);
+    use.clip.quads = rects.filter(([, , w, h]) => w > 0 && h > 0).map((r) => corners(use.matrix, r));
+  }
+  // A clip path with nothing in it lets nothing through.
+  const shown = (clip: Clip | null): boolean => clip === null || (clip.quads.length > 0 && shown(clip.parent));
+  return { ...size, items: uses.length ? items.filter((item) => shown(item.clip)) : items, names: [...names] };
 }
 
 /** Parsed SVGs by their text (null: not plain), for the charts of the next build. */
@@ -517,7 +603,17 @@ export function drawPlainSvg(doc: Doc, drawing: PlainSvg, x: number, y: number, 
   doc.transform(scale, 0, 0, scale, dx, dy);
   // The SVG's viewport clips what it draws, as in a browser.
   doc.rect(0, 0, drawing.width, drawing.height).clip();
+  // The clip paths in force: set for a run of items that share them, in a q...Q of their own.
+  let clipped: Clip | null = null;
   for (const item of drawing.items) {
+    if (item.clip !== clipped) {
+      if (clipped) doc.restore();
+      clipped = item.clip;
+      if (clipped) {
+        doc.save();
+        applyClip(doc, clipped);
+      }
+    }
     doc.save();
     if (!isIdentity(item.matrix)) doc.transform(...item.matrix);
     if (item.kind === 'text') {
@@ -525,8 +621,6 @@ export function drawPlainSvg(doc: Doc, drawing: PlainSvg, x: number, y: number, 
       const width = item.anchor === 'start' ? 0 : doc.widthOfString(item.text);
       const left = item.x - (item.anchor === 'middle' ? width / 2 : item.anchor === 'end' ? width : 0);
       doc.fillColor(pdfColor(item.fill.color), item.fill.opacity < 1 ? item.fill.opacity : undefined);
-      // Text set at a slant (rotated axis labels) comes apart in extractors that group
-      // glyphs into lines (poppler: "Se", "p", "20", "15"): its string goes with it.
       // Text set at a slant (rotated axis labels) comes apart in extractors that group
       // glyphs into lines (poppler: "Se", "p", "20", "15"): its string goes with it.
       if (item.matrix[1] !== 0 || item.matrix[2] !== 0) withActualText(doc, () => item.text, () => drawText(doc, item.text, left, item.y));
@@ -552,6 +646,18 @@ export function drawPlainSvg(doc: Doc, drawing: PlainSvg, x: number, y: number, 
     }
     doc.restore();
   }
+  if (clipped) doc.restore();
   doc.restore();
   (doc as unknown as { _fillColor: unknown })._fillColor = fillColor;
+}
+
+/** Clip to `clip` and the clips around it, outermost first; a clip's rectangles as one path (their union). */
+function applyClip(doc: Doc, clip: Clip): void {
+  if (clip.parent) applyClip(doc, clip.parent);
+  for (const q of clip.quads) {
+    doc.moveTo(q[0]!, q[1]!);
+    for (let i = 2; i < 8; i += 2) doc.lineTo(q[i]!, q[i + 1]!);
+    doc.closePath();
+  }
+  doc.clip();
 }
