@@ -313,6 +313,9 @@ describe('tables', () => {
     expect(table).toContain(`<w:tblInd w:type="dxa" w:w="${col}"/>`);
     expect(table).toContain('<w:top w:val="single"');
     expect(table).toContain('<w:tblCaption w:val="Contract values"/>');
+    // Cell padding once, on the table (after its layout, as the schema orders w:tblPr), not on each cell.
+    expect(table).toMatch(/<w:tblLayout w:type="fixed"\/><w:tblCellMar><w:top w:type="dxa" w:w="57"\/><w:left w:type="dxa" w:w="100"\/><w:bottom w:type="dxa" w:w="57"\/><w:right w:type="dxa" w:w="100"\/><\/w:tblCellMar>/);
+    expect(table).not.toContain('<w:tcMar>');
     // Caption above the table, kept with it.
     const before = doc.slice(0, doc.indexOf(table));
     const caption = paragraphs(before).at(-1)!;
@@ -325,6 +328,8 @@ describe('tables', () => {
     const tables = [...doc.matchAll(/<w:tbl>[\s\S]*?<\/w:tbl>/g)].map((m) => m[0]);
     const contact = tables.find((x) => x.includes('Contact:'))!;
     expect(contact).not.toContain('w:val="single"');
+    // No left padding: the text lines up with the text column.
+    expect(contact).toMatch(/<w:tblCellMar><w:top w:type="dxa" w:w="0"\/><w:left w:type="dxa" w:w="0"\/>/);
     const grid = [...contact.matchAll(/<w:gridCol w:w="(\d+)"\/>/g)].map((m) => Number(m[1]));
     expect(grid).toHaveLength(2);
     expect(Math.abs(grid[1]! - 3 * grid[0]!)).toBeLessThanOrEqual(3);

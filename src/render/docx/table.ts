@@ -26,7 +26,11 @@ const LINE: IBorderOptions = { style: BorderStyle.SINGLE, size: 4, color: '00000
 const NONE: IBorderOptions = { style: BorderStyle.NONE, size: 0, color: 'auto' };
 const HEADER_SHADING = { type: ShadingType.CLEAR, fill: 'E7E6E6', color: 'auto' };
 
-/** Cell padding in twips. Borderless tables have no left padding so text lines up with the text column. */
+/**
+ * Cell padding in twips, set once on the table (w:tblCellMar) for all its cells: a cell of
+ * its own (w:tcMar) would repeat it in every cell, a quarter of a long paper's document.xml.
+ * Borderless tables have no left padding so text lines up with the text column.
+ */
 const PAD = { top: 57, bottom: 57, left: 100, right: 100 };
 const PAD_BORDERLESS = { top: 0, bottom: 0, left: 0, right: 170 };
 
@@ -85,7 +89,6 @@ export function renderTable(table: Table, ctx: RenderContext, options: TableOpti
       return new TableCell({
         children: [cellParagraph(cell, isHead, isHead, ctx)],
         width: { size: widths[c]!, type: WidthType.DXA },
-        margins,
         ...(isHead && !table.borderless ? { shading: HEADER_SHADING } : {}),
       });
     });
@@ -98,6 +101,7 @@ export function renderTable(table: Table, ctx: RenderContext, options: TableOpti
       width: { size: totalTwip, type: WidthType.DXA },
       columnWidths: widths,
       layout: TableLayoutType.FIXED,
+      margins,
       ...(indentTwip ? { indent: { size: indentTwip, type: WidthType.DXA } } : {}),
       borders: { top: border, bottom: border, left: border, right: border, insideHorizontal: border, insideVertical: border },
     }),
