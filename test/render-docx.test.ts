@@ -316,6 +316,10 @@ describe('tables', () => {
     // Cell padding once, on the table (after its layout, as the schema orders w:tblPr), not on each cell.
     expect(table).toMatch(/<w:tblLayout w:type="fixed"\/><w:tblCellMar><w:top w:type="dxa" w:w="57"\/><w:left w:type="dxa" w:w="100"\/><w:bottom w:type="dxa" w:w="57"\/><w:right w:type="dxa" w:w="100"\/><\/w:tblCellMar>/);
     expect(table).not.toContain('<w:tcMar>');
+    // Cells say only what differs from the defaults: header rows kept with the next, right alignment.
+    expect(table).not.toContain('<w:keepNext w:val="false"/>');
+    expect(table).not.toContain('<w:jc w:val="left"/>');
+    expect(paragraphWith(paragraphs(rows[0]!), 'Part').xml).toContain('<w:keepNext/>');
     // Caption above the table, kept with it.
     const before = doc.slice(0, doc.indexOf(table));
     const caption = paragraphs(before).at(-1)!;

@@ -47,12 +47,16 @@ export function columnWidths(total: number, columns: number, weights?: readonly 
   return out;
 }
 
+/**
+ * A cell's paragraph, with only what differs from the document's defaults (left aligned,
+ * no space before, not kept with the next): a long paper has thousands of cells.
+ */
 function cellParagraph(cell: ModelCell, bold: boolean, keepNext: boolean, ctx: RenderContext): Paragraph {
   return new Paragraph({
     children: renderInlines(cell.children, ctx, bold ? { bold: true } : {}),
-    alignment: ALIGN[cell.align ?? 'left'],
-    spacing: { before: 0, after: 0 },
-    keepNext,
+    ...(cell.align && cell.align !== 'left' ? { alignment: ALIGN[cell.align] } : {}),
+    spacing: { after: 0 },
+    ...(keepNext ? { keepNext } : {}),
   });
 }
 
