@@ -302,7 +302,7 @@ describe('tables', () => {
     expect(rows).toHaveLength(3);
     for (const row of rows) expect(row).toContain('<w:cantSplit/>');
     expect(rows[0]).toContain('<w:tblHeader/>');
-    expect(rows[1]).not.toContain('<w:tblHeader/>');
+    expect(rows[1]).not.toContain('<w:tblHeader');
     expect(paragraphWith(paragraphs(rows[0]!), 'Part').xml).toContain('<w:b/>');
     expect(paragraphWith(paragraphs(rows[1]!), '£16m').xml).toContain('<w:jc w:val="right"/>');
     const grid = [...table.matchAll(/<w:gridCol w:w="(\d+)"\/>/g)].map((m) => Number(m[1]));

@@ -96,7 +96,7 @@ export function renderTable(table: Table, ctx: RenderContext, options: TableOpti
         ...(isHead && !table.borderless ? { shading: HEADER_SHADING } : {}),
       });
     });
-    return new TableRow({ children: cells, tableHeader: isHead, cantSplit: true });
+    return new TableRow({ children: cells, cantSplit: true, ...(isHead ? { tableHeader: true } : {}) });
   });
 
   out.push(
