@@ -9,7 +9,7 @@
  * of a paper's render time). A fontkit font also remembers, per glyph, the characters it
  * was first laid out from, and that goes into the ToUnicode map; so each document starts
  * with the glyph cache emptied, and a file's bytes never depend on what the process
- * rendered before.
+ * rendered before. The subset font files are remembered by their glyphs, in order.
  */
 import { openFace } from '../../fonts/faces.js';
 import { fontStyle, type FontStyle } from '../../fonts/files.js';
@@ -38,14 +38,50 @@ interface FontDoc {
   widthOfString(text: string): number;
 }
 
-type ParsedFont = { _glyphs: Record<number, unknown> };
+/** The part of a fontkit subset pdfkit uses: the glyphs in the order of first use, and the font file. */
+interface Subset {
+  glyphs: number[];
+  encode(): Uint8Array;
+}
+type ParsedFont = { _glyphs: Record<number, unknown>; createSubset?: () => Subset };
 const parsed = new Map<FontStyle, ParsedFont>();
+
+/**
+ * Subset font files by face and glyphs (in order of first use, which numbers them in the
+ * subset): a rebuild after a figure changed mostly uses the same glyphs in the same order,
+ * and fontkit's subsetting (it rebuilds glyf, loca, hmtx...) is a tenth of a paper's PDF.
+ */
+const subsetFiles = new Map<string, Uint8Array>();
+const MAX_SUBSET_FILES = 64;
+
+/** `font` with its subsets' font files remembered in subsetFiles (the same glyphs give the same bytes). */
+function rememberSubsets(style: FontStyle, font: ParsedFont): void {
+  const create = font.createSubset;
+  if (typeof create !== 'function') return;
+  font.createSubset = function (this: ParsedFont) {
+    const subset = create.call(this);
+    const encode = subset.encode;
+    if (!Array.isArray(subset.glyphs) || typeof encode !== 'function') return subset;
+    subset.encode = function (this: Subset) {
+      const key = `${style}:${this.glyphs.join(',')}`;
+      let file = subsetFiles.get(key);
+      if (!file) {
+        file = encode.call(this);
+        if (subsetFiles.size >= MAX_SUBSET_FILES) subsetFiles.delete(subsetFiles.keys().next().value as string);
+        subsetFiles.set(key, file);
+      }
+      return file;
+    };
+    return subset;
+  };
+}
 
 /** The face parsed once per process, with its per-glyph state reset for a new document. */
 function parsedFont(style: FontStyle): ParsedFont {
   let font = parsed.get(style);
   if (!font) {
     font = openFace(style) as ParsedFont;
+    rememberSubsets(style, font);
     parsed.set(style, font);
   }
   font._glyphs = {};
