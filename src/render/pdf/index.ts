@@ -10,6 +10,7 @@
  * Deterministic: the same input gives the same bytes in any process, time zone or day
  * (every date comes from `meta.date`, and pdfkit derives the file ID from the info).
  */
+import zlib from 'node:zlib';
 import PDFDocument from 'pdfkit';
 import type { Block, DocumentMeta, Heading, HouseLayout, Pack, Paper } from '../../document/model.js';
 import { drawString, MM, RULE_COLOR, type Doc, type Geometry, type RenderContext } from './context.js';
@@ -378,10 +379,35 @@ function drawFooters(doc: Doc, pageContexts: readonly RenderContext[]): void {
 interface StreamRef {
   write(chunk: string | Uint8Array): void;
   finalize(): void;
+  /** Set by pdfkit: whether finalize() deflates the chunks written. */
+  compress?: boolean;
+  /** The chunks written, until finalize() joins (and deflates) them. */
+  buffer?: Uint8Array[];
+  data?: { Filter?: string };
 }
 
 /** Operators gathered before they are written to a page's content stream as one chunk. */
 const CONTENT_CHUNK = 16 * 1024;
+
+/**
+ * Pages' content streams, deflated, by their operators: a rebuild after a figure changed
+ * redraws every page, but most come out the same and need not be compressed again.
+ */
+const deflatedPages = new Map<string, Uint8Array>();
+const MAX_DEFLATED_PAGES = 256;
+
+/** `operators` deflated as pdfkit deflates a stream (zlib's defaults), from deflatedPages when known. */
+function deflatedPage(operators: string): Uint8Array {
+  let bytes = deflatedPages.get(operators);
+  if (!bytes) {
+    bytes = zlib.deflateSync(Buffer.from(operators, 'latin1'));
+    if (deflatedPages.size >= MAX_DEFLATED_PAGES) deflatedPages.delete(deflatedPages.keys().next().value as string);
+    deflatedPages.set(operators, bytes);
+  }
+  deflatedPages.delete(operators);
+  deflatedPages.set(operators, bytes); // most recently used last
+  return bytes;
+}
 
 /**
  * pdfkit turns every content operator it writes into a Uint8Array of its own (the
@@ -397,16 +423,23 @@ function batchPageContent(doc: Doc): void {
     const finalize = ref.finalize;
     let pending: string[] = [];
     let length = 0;
+    /**
+     * Everything written, as text, while nothing but operators is (else null); from what
+     * pdfkit wrote before this batching began (a new page's first transform).
+     */
+    let operators: string[] | null = Array.isArray(ref.buffer) ? ref.buffer.map((chunk) => Buffer.from(chunk).toString('latin1')) : null;
     const flush = (): void => {
       if (pending.length === 0) return;
       const text = pending.join('\n') + '\n';
       pending = [];
       length = 0;
+      operators?.push(text);
       write.call(ref, Buffer.from(text, 'latin1'));
     };
     ref.write = (chunk) => {
       if (typeof chunk !== 'string') {
         flush();
+        operators = null;
         write.call(ref, chunk);
         return;
       }
@@ -416,6 +449,11 @@ function batchPageContent(doc: Doc): void {
     };
     ref.finalize = () => {
       flush();
+      if (operators && operators.length > 0 && ref.compress === true && Array.isArray(ref.buffer) && ref.data?.Filter === 'FlateDecode') {
+        // The same bytes pdfkit's finalize() would write, deflated here (or known already).
+        ref.buffer = [deflatedPage(operators.join(''))];
+        ref.compress = false;
+      }
       finalize.call(ref);
     };
   };
