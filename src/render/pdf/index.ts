@@ -399,13 +399,12 @@ const MAX_DEFLATED_PAGES = 256;
 /** `operators` deflated as pdfkit deflates a stream (zlib's defaults), from deflatedPages when known. */
 function deflatedPage(operators: string): Uint8Array {
   let bytes = deflatedPages.get(operators);
-  if (!bytes) {
+  if (bytes) deflatedPages.delete(operators); // set again below: most recently used last
+  else {
     bytes = zlib.deflateSync(Buffer.from(operators, 'latin1'));
     if (deflatedPages.size >= MAX_DEFLATED_PAGES) deflatedPages.delete(deflatedPages.keys().next().value as string);
-    deflatedPages.set(operators, bytes);
   }
-  deflatedPages.delete(operators);
-  deflatedPages.set(operators, bytes); // most recently used last
+  deflatedPages.set(operators, bytes);
   return bytes;
 }
 
