@@ -423,22 +423,30 @@ function batchPageContent(doc: Doc): void {
     let pending: string[] = [];
     let length = 0;
     /**
-     * Everything written, as text, while nothing but operators is (else null); from what
-     * pdfkit wrote before this batching began (a new page's first transform).
+     * The page's operators as text, held here until finalize() (where the page is deflated
+     * as a whole, or taken from deflatedPages), from what pdfkit wrote before this batching
+     * began (a new page's first transform; `seeded` of them, already in pdfkit's buffer).
+     * Null once anything else is written: from then on, text goes to pdfkit as it comes.
      */
     let operators: string[] | null = Array.isArray(ref.buffer) ? ref.buffer.map((chunk) => Buffer.from(chunk).toString('latin1')) : null;
+    const seeded = operators?.length ?? 0;
     const flush = (): void => {
       if (pending.length === 0) return;
       const text = pending.join('\n') + '\n';
       pending = [];
       length = 0;
-      operators?.push(text);
-      write.call(ref, Buffer.from(text, 'latin1'));
+      if (operators) operators.push(text);
+      else write.call(ref, Buffer.from(text, 'latin1'));
+    };
+    /** Hands the held operators to pdfkit, and stops holding them. */
+    const release = (): void => {
+      for (const text of operators?.slice(seeded) ?? []) write.call(ref, Buffer.from(text, 'latin1'));
+      operators = null;
     };
     ref.write = (chunk) => {
       if (typeof chunk !== 'string') {
         flush();
-        operators = null;
+        release();
         write.call(ref, chunk);
         return;
       }
@@ -448,11 +456,13 @@ function batchPageContent(doc: Doc): void {
     };
     ref.finalize = () => {
       flush();
-      if (operators && operators.length > 0 && ref.compress === true && Array.isArray(ref.buffer) && ref.data?.Filter === 'FlateDecode') {
+      const text = operators?.join('') ?? '';
+      if (text !== '' && ref.compress === true && ref.data) {
         // The same bytes pdfkit's finalize() would write, deflated here (or known already).
-        ref.buffer = [deflatedPage(operators.join(''))];
+        ref.buffer = [deflatedPage(text)];
+        ref.data.Filter = 'FlateDecode';
         ref.compress = false;
-      }
+      } else release();
       finalize.call(ref);
     };
   };
