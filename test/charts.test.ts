@@ -1,6 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ChartError, clearChartCache, describeChart, PALETTE, renderChart, type ChartInput } from '../src/charts/index.js';
 import { emWidth } from '../src/charts/text-metrics.js';
@@ -261,6 +262,26 @@ describe('chart stage imports', () => {
       const heavy = /^\s*import\s+(?!type\b)[^;]*from\s+['"](vega|vega-lite|@resvg\/resvg-js|fontkit)['"]/m;
       expect(src, f).not.toMatch(heavy);
     }
+  });
+});
+
+describe('resvg memory', () => {
+  // resvg's allocator reads MIMALLOC_PURGE_DELAY once, when its addon loads (png.ts): the first
+  // PNG must have set it in the process's environment, and a value the user set stays.
+  const afterFirstPng = (env: NodeJS.ProcessEnv): string => {
+    const png = pathToFileURL(path.join(here, '..', 'dist', 'charts', 'png.js')).href;
+    const script = `const { rasterize } = await import(${JSON.stringify(png)});
+      const bytes = await rasterize('<svg xmlns="http://www.w3.org/2000/svg" width="20" height="10"><rect width="10" height="10" fill="#005EA5"/></svg>');
+      if (bytes[1] !== 0x50) throw new Error('not a PNG');
+      process.stdout.write(String(process.env.MIMALLOC_PURGE_DELAY));`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { env, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    return r.stdout;
+  };
+  it('keeps freed memory for the next chart unless the user says otherwise', () => {
+    const { MIMALLOC_PURGE_DELAY: _, ...env } = process.env;
+    expect(afterFirstPng(env)).toBe('-1');
+    expect(afterFirstPng({ ...env, MIMALLOC_PURGE_DELAY: '10' })).toBe('10');
   });
 });
 

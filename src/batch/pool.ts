@@ -4,6 +4,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { keepRasterizerMemory } from '../charts/png.js';
 import type { BuildOneOptions, BuildOneResult } from './build-one.js';
 
 export function defaultJobs(): number {
@@ -19,6 +20,7 @@ export async function buildBatch(
   const results: BuildOneResult[] = new Array(files.length);
   let next = 0;
   let done = 0;
+  keepRasterizerMemory(); // before a worker loads resvg
   const workers = Array.from({ length: Math.min(jobs, files.length) }, () => new Worker(new URL('./worker.js', import.meta.url)));
   try {
     await Promise.all(

@@ -20,6 +20,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { isMainThread, Worker } from 'node:worker_threads';
 import { ChartError, pngFailure } from './errors.js';
+import { keepRasterizerMemory } from './png.js';
 import type { ChartInput, DrawnChart, VegaDrawing } from './render.js';
 
 const WORKER_FILE = new URL('./worker.js', import.meta.url);
@@ -152,6 +153,7 @@ function withoutCode(args: readonly string[]): string[] {
  * --perf-basic-prof), and names them: those are left out (or all, if it names none given).
  */
 function startWorker(file: URL): Worker {
+  keepRasterizerMemory();
   const args = withoutCode(process.execArgv);
   if (args.length === process.execArgv.length) return new Worker(file);
   try {
