@@ -10,6 +10,7 @@ import JSZip from 'jszip';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Block, Inline, Paper, Table } from '../src/document/model.js';
 import { renderDocx } from '../src/render/docx/index.js';
+import { TALL_ROW_LINES, tallRowPaper } from './fixtures/pdf-papers.js';
 import { kentLayout, samplePaper, samplePng, sampleSvg } from './fixtures/sample-paper.js';
 
 const t = (value: string): Inline => ({ type: 'text', value });
@@ -325,6 +326,17 @@ describe('tables', () => {
     const caption = paragraphs(before).at(-1)!;
     expect(caption.text).toBe('Contract values');
     expect(caption.style).toBe('Caption');
+  });
+
+  it('lets a row that may be taller than a page break across pages (Word would cut off its foot)', async () => {
+    const doc = (await open(await renderDocx(tallRowPaper()))).files['word/document.xml']!;
+    const table = [...doc.matchAll(/<w:tbl>[\s\S]*?<\/w:tbl>/g)].map((m) => m[0]).find((t) => t.includes('Tall risk two'))!;
+    const rows = [...table.matchAll(/<w:tr>[\s\S]*?<\/w:tr>/g)].map((m) => m[0]);
+    expect(rows).toHaveLength(4);
+    const split = rows.map((r) => !r.includes('<w:cantSplit/>'));
+    expect(split).toEqual([false, false, true, false]);
+    // The whole text is there: 100 lines, one paragraph with 99 breaks.
+    expect([...rows[2]!.matchAll(/<w:br\/>/g)]).toHaveLength(TALL_ROW_LINES - 1);
   });
 
   it('splits relative widths, keeps borderless tables borderless and tables apart', () => {

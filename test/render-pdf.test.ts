@@ -31,6 +31,9 @@ import {
   longTableLines,
   longTablePaper,
   longWordsPaper,
+  TALL_ROW_LINES,
+  tallRowLine,
+  tallRowPaper,
 } from './fixtures/pdf-papers.js';
 
 const A4 = { width: 595.28, height: 841.89 };
@@ -310,6 +313,46 @@ describe('renderPdf: page layout', () => {
     const doc = await open(await renderPdf(longTablePaper()));
     const repeated = (await pageItems(doc, 2)).filter((i) => i.str === longTableHead[0]);
     expect(repeated.map((i) => i.marking)).toEqual(['artifact']);
+  });
+
+  it('cuts a table row taller than a page between its lines, under the repeated header, and tags it as one row', async () => {
+    const bytes = await renderPdf(tallRowPaper());
+    const doc = await open(bytes);
+    const where = new Map<string, { page: number; y: number }[]>();
+    for (let p = 1; p <= doc.numPages; p++) {
+      for (const item of await pageItems(doc, p)) {
+        if (!item.str.trim()) continue;
+        // Nothing below the text area: only the footer sits in the bottom margin.
+        if (!/^Page \d+ of \d+$/.test(item.str.trim())) expect(item.y, `${item.str} on page ${p}`).toBeGreaterThan(MARGIN);
+        where.set(item.str, [...(where.get(item.str) ?? []), { page: p, y: item.y }]);
+      }
+    }
+    const at = (s: string) => {
+      expect(where.get(s), s).toHaveLength(1);
+      return where.get(s)![0]!;
+    };
+    // Every line once, in reading order (down a page, then on to the next).
+    const order = [at('Short risk one'), ...Array.from({ length: TALL_ROW_LINES }, (_, i) => at(tallRowLine(i + 1))), at('Short risk three'), at('Closing paragraph after the table.')];
+    for (let i = 1; i < order.length; i++) {
+      const [a, b] = [order[i - 1]!, order[i]!];
+      expect(b.page > a.page || (b.page === a.page && b.y < a.y), `item ${i} after item ${i - 1}`).toBe(true);
+    }
+    // The row starts where the table does, not on a page of its own, and runs onto two more.
+    expect(at(tallRowLine(1)).page).toBe(at('Short risk one').page);
+    expect(at(tallRowLine(TALL_ROW_LINES)).page).toBeGreaterThanOrEqual(at(tallRowLine(1)).page + 1);
+    // Each page the row runs onto starts with the header, drawn again as an artifact.
+    const file = save(bytes);
+    for (let p = at(tallRowLine(1)).page + 1; p <= at(tallRowLine(TALL_ROW_LINES)).page; p++) {
+      expect(pageText(file, p).split('\n').find((l) => l.trim() !== ''), `page ${p}`).toMatch(/^\s*Risk\s+Mitigation\s*$/);
+    }
+    // In the structure tree the cut row is one TR, as the same table with a short row has.
+    const count = (objects: Record<string, any>, type: string) => Object.values(objects).filter((o) => o.value?.['/S'] === `/${type}`).length;
+    const short = tallRowPaper();
+    const table = short.blocks.find((b) => b.type === 'table')!;
+    if (table.type === 'table') table.body[1]!.cells[1]!.children = [{ type: 'text', value: 'Three short lines' }];
+    const shortObjects = qpdfObjects(save(await renderPdf(short)));
+    const tallObjects = qpdfObjects(file);
+    for (const type of ['TR', 'TD', 'TH']) expect(count(tallObjects, type), type).toBe(count(shortObjects, type));
   });
 
   it('moves a heading that would end a page to the next page, with its paragraph', async () => {

@@ -1,6 +1,7 @@
 /**
  * Tables: a caption paragraph above, fixed column widths from the relative `widths` over
- * the (indented) text width, header rows repeated on every page, rows that never split.
+ * the (indented) text width, header rows repeated on every page, rows that do not split
+ * (but for one that may be taller than a page).
  */
 import {
   AlignmentType,
@@ -14,7 +15,7 @@ import {
   WidthType,
   type IBorderOptions,
 } from 'docx';
-import type { Table, TableCell as ModelCell } from '../../document/model.js';
+import type { Inline, Table, TableCell as ModelCell, TableRow as ModelRow } from '../../document/model.js';
 import type { RenderContext } from './context.js';
 import { renderInlines } from './inlines.js';
 import { CAPTION_STYLE } from './styles.js';
@@ -60,6 +61,35 @@ function cellParagraph(cell: ModelCell, bold: boolean, keepNext: boolean, ctx: R
   });
 }
 
+/** The lines a cell's text is broken into by its line breaks. */
+function textLines(inlines: readonly Inline[], lines: string[] = ['']): string[] {
+  for (const i of inlines) {
+    if (i.type === 'break') lines.push('');
+    else if (i.type === 'text' || i.type === 'pageRef') lines[lines.length - 1] += i.value;
+    else textLines(i.children, lines);
+  }
+  return lines;
+}
+
+/**
+ * Whether a row may be taller than a page. Word cuts off the foot of a row that may not
+ * break across pages and is taller than one (and the text there is lost), so such a row
+ * may break. An estimate on the generous side: characters half the font size wide on
+ * average, lines 1.2 times the size, and half a page's height.
+ */
+function mayOutgrowPage(row: ModelRow, widths: readonly number[], padding: { left: number; right: number }, ctx: RenderContext): boolean {
+  const sizePt = ctx.metrics.bodySize / 2;
+  const lines = Math.max(
+    0,
+    ...row.cells.map((cell, c) => {
+      const innerPt = ((widths[c] ?? 0) - padding.left - padding.right) / 20;
+      const perLine = Math.max(1, Math.floor(innerPt / (sizePt * 0.5)));
+      return textLines(cell.children).reduce((n, line) => n + Math.max(1, Math.ceil(line.length / perLine)), 0);
+    }),
+  );
+  return lines * sizePt * 1.2 > ((ctx.metrics.textHeightMm / 25.4) * 72) / 2;
+}
+
 export interface TableOptions {
   /** Caption written as `w:tblCaption` when the table has none of its own (e.g. a figure's data table). */
   accessibleCaption?: string;
@@ -96,7 +126,8 @@ export function renderTable(table: Table, ctx: RenderContext, options: TableOpti
         ...(isHead && !table.borderless ? { shading: HEADER_SHADING } : {}),
       });
     });
-    return new TableRow({ children: cells, cantSplit: true, ...(isHead ? { tableHeader: true } : {}) });
+    const cantSplit = isHead || !mayOutgrowPage(row, widths, margins, ctx);
+    return new TableRow({ children: cells, ...(cantSplit ? { cantSplit } : {}), ...(isHead ? { tableHeader: true } : {}) });
   });
 
   out.push(

@@ -329,6 +329,12 @@ export interface Slice {
    */
   minHeight?: number;
   setHeight?(height: number): void;
+  /**
+   * A slice taller than a page (a table row with a page of text) that may be cut: its part
+   * that fits in `room` points, and the rest, or null if no useful part fits there. Without
+   * it, such a slice would run off the foot of the page.
+   */
+  split?(room: number): [Slice, Slice] | null;
   draw(y: number): void;
 }
 
@@ -392,6 +398,17 @@ export function paginate(blocks: readonly LaidBlock[], frame: PageFrame): void {
     const repeatH = slice.repeat ? slice.repeat.height : 0;
     const wholeChain = chain + repeatH <= pageHeight;
     if (wholeChain) need = chain;
+
+    // A slice no page can hold is cut: first into the rest of this page (if a useful part
+    // fits), then into each new page it runs onto.
+    if (slice.split && slice.height + repeatH > pageHeight + 0.01) {
+      const parts = slice.split(frame.bottom - y - (empty ? 0 : slice.spaceBefore)) ?? (empty ? null : slice.split(pageHeight - repeatH));
+      if (parts) {
+        flat.splice(i, 1, { slice: parts[0], block, first: false, last: false }, { slice: parts[1], block, first: false, last });
+        i--;
+        continue;
+      }
+    }
 
     if (!empty && y + need > frame.bottom + 0.01 && wholeChain) {
       // Rather than break, shrink what may shrink (a chart) if that makes the chain fit.

@@ -1,7 +1,8 @@
 /**
  * Tables of the PDF (data tables, a figure's data table, and the front block).
  *
- * Each row is one slice: a table breaks between rows, never inside one. The header rows are
+ * Each row is one slice: a table breaks between rows, not inside one, unless a row is taller
+ * than a page, which is cut between its lines where the page ends. The header rows are
  * kept with the caption and the first body row, and drawn again (as a Pagination artifact)
  * at the top of every page the table runs onto. Structure: Table > Caption, THead > TR > TH
  * (/Scope /Column), TBody > TR > TD; header cells of a row (the front block's labels) are
@@ -134,30 +135,39 @@ export function layoutTable(ctx: RenderContext, spec: TableSpec, parent: StructE
     });
   };
 
-  const drawCells = (row: LaidRow, y: number, targets: (LineTarget | null)[]): void => {
+  /** The cells' lines from `from` up to `to` (all of them unless the row is cut across pages). */
+  const drawCells = (row: LaidRow, y: number, targets: (LineTarget | null)[], from = 0, to = Infinity): void => {
     let x = spec.x;
     row.cells.forEach((cell, i) => {
       const w = spec.columns[i]!;
       const inner = w - 2 * spec.padX - (i < row.cells.length - 1 ? gutter : 0);
-      cell.lines.forEach((line, k) => {
+      cell.lines.slice(from, to).forEach((line, k) => {
         drawLine(ctx, line, x + spec.padX + alignOffset(line, inner, cell.spec.align), y + spec.padY + k * lh, size, targets[i] ?? null);
       });
       x += w;
     });
   };
 
-  /** A row in the structure tree: TR with TH / TD cells. */
-  const drawTaggedRow = (row: LaidRow, y: number, group: StructElem, isHead: boolean): void => {
-    drawFrame(row, y, isHead);
+  /** A row in the structure tree: TR with TH / TD cells, open while its lines are drawn. */
+  const openRow = (row: LaidRow, group: StructElem): { tr: StructElem; targets: LineTarget[] } => {
     const tr = tagger.element(group, 'TR');
     const targets = row.cells.map((cell) => {
       const type = cell.spec.header ? 'TH' : 'TD';
       const elem = tagger.element(tr, type, cell.spec.header ? { scope: cell.spec.header } : {});
       return lineTarget(ctx, elem, type);
     });
-    drawCells(row, y, targets);
+    return { tr, targets };
+  };
+  const closeRow = ({ tr, targets }: { tr: StructElem; targets: LineTarget[] }): void => {
     for (const t of targets) t.links.close();
     tr.end();
+  };
+
+  const drawTaggedRow = (row: LaidRow, y: number, group: StructElem, isHead: boolean): void => {
+    drawFrame(row, y, isHead);
+    const tagged = openRow(row, group);
+    drawCells(row, y, tagged.targets);
+    closeRow(tagged);
   };
 
   /** The header rows again on a continuation page: not read twice, so an artifact. */
@@ -201,17 +211,47 @@ export function layoutTable(ctx: RenderContext, spec: TableSpec, parent: StructE
   // under its header at a page foot, nor a single row at the head of the next page.
   const total = slices.reduce((h, s) => h + s.height, 0) + body.reduce((h, r) => h + r.height, 0);
   const keepWhole = total <= (ctx.geo.bottom - ctx.geo.top) / 3;
+  const bodyGroup = (): StructElem => {
+    if (head.length > 0) bodyElem ??= tagger.element(tableElem!, 'TBody');
+    return bodyElem ?? tableElem!;
+  };
+  /**
+   * Lines `from` up to `to` of a body row taller than a page, as one slice that may be cut
+   * again: each part framed as a row of its own; the row's TR and cells open from its first
+   * part to its last.
+   */
+  const rowPart = (row: LaidRow, from: number, to: number, base: Omit<Slice, 'height' | 'draw'>, tagged: { row?: ReturnType<typeof openRow> }): Slice => {
+    const count = Math.max(1, ...row.cells.map((c) => c.lines.length));
+    const part: Slice = {
+      ...base,
+      height: (to - from) * lh + 2 * spec.padY,
+      draw: (y) => {
+        drawFrame({ cells: row.cells, height: part.height }, y, false);
+        tagged.row ??= openRow(row, bodyGroup());
+        drawCells(row, y, tagged.row.targets, from, to);
+        if (to === count) closeRow(tagged.row);
+      },
+      // Two lines at least on each side of a cut, as for a paragraph.
+      split: (room) => {
+        const fit = Math.min(Math.floor((room - 2 * spec.padY) / lh + 0.01), to - from - 2);
+        if (fit < 2) return null;
+        return [rowPart(row, from, from + fit, { ...base, keepWithNext: false }, tagged), rowPart(row, from + fit, to, { ...base, spaceBefore: 0 }, tagged)];
+      },
+    };
+    return part;
+  };
   body.forEach((row, k) => {
-    slices.push({
-      height: row.height,
+    const base = {
       spaceBefore: slices.length === 0 ? spec.spaceBefore : 0,
       keepWithNext: keepWhole ? k < body.length - 1 : lineKeeps(body.length, k),
       ...(head.length > 0 ? { repeat: { height: headHeight, draw: drawRepeatedHead } } : {}),
-      draw: (y) => {
-        if (head.length > 0) bodyElem ??= tagger.element(tableElem!, 'TBody');
-        drawTaggedRow(row, y, bodyElem ?? tableElem!, false);
-      },
-    });
+    };
+    const count = Math.max(1, ...row.cells.map((c) => c.lines.length));
+    if (row.height + headHeight > ctx.geo.bottom - ctx.geo.top) {
+      slices.push(rowPart(row, 0, count, base, {}));
+      return;
+    }
+    slices.push({ ...base, height: row.height, draw: (y) => drawTaggedRow(row, y, bodyGroup(), false) });
   });
 
   return {
