@@ -355,6 +355,20 @@ describe('renderPdf: page layout', () => {
     for (const type of ['TR', 'TD', 'TH']) expect(count(tallObjects, type), type).toBe(count(shortObjects, type));
   });
 
+  it('keeps a table\'s header with the first lines of a row that runs over pages', async () => {
+    for (let fillers = 20; fillers <= 30; fillers++) {
+      const doc = await open(await renderPdf(tallRowPaper(fillers, true)));
+      const pageWith = async (s: string, marking: string) => {
+        for (let p = 1; p <= doc.numPages; p++) if ((await pageItems(doc, p)).some((i) => i.str === s && i.marking === marking)) return p;
+        return 0;
+      };
+      const header = await pageWith('Risk', 'mcid');
+      expect(header, `fillers=${fillers}`).toBeGreaterThan(0);
+      expect(await pageWith('Risks and their mitigation', 'mcid'), `fillers=${fillers}: the caption with the header`).toBe(header);
+      expect(await pageWith(tallRowLine(2), 'mcid'), `fillers=${fillers}: two lines of the row under the header`).toBe(header);
+    }
+  });
+
   it('moves a heading that would end a page to the next page, with its paragraph', async () => {
     let moved = 0;
     for (let fillers = 24; fillers <= 34; fillers++) {

@@ -335,7 +335,14 @@ export interface Slice {
    * it, such a slice would run off the foot of the page.
    */
   split?(room: number): [Slice, Slice] | null;
+  /** With split: the height of the smallest part it cuts off. */
+  smallestPart?: number;
   draw(y: number): void;
+}
+
+/** A slice no page can hold, which is cut across pages. */
+function cut(slice: Slice, pageHeight: number): boolean {
+  return slice.split !== undefined && slice.height + (slice.repeat?.height ?? 0) > pageHeight + 0.01;
 }
 
 /** Keep rules for the lines (or rows) of one block: never one alone at a page foot or head. */
@@ -392,8 +399,14 @@ export function paginate(blocks: readonly LaidBlock[], frame: PageFrame): void {
     for (let j = i; j < flat.length - 1 && flat[j]!.slice.keepWithNext; j++) {
       const next = flat[j + 1]!.slice;
       if (next.pageBreakBefore) break;
-      chain += next.spaceBefore + next.height;
       members.push(next);
+      if (cut(next, pageHeight)) {
+        // Kept with a slice that will be cut: with its first part (a table's header with a
+        // row that runs over pages).
+        chain += next.spaceBefore + (next.smallestPart ?? next.height);
+        break;
+      }
+      chain += next.spaceBefore + next.height;
     }
     const repeatH = slice.repeat ? slice.repeat.height : 0;
     const wholeChain = chain + repeatH <= pageHeight;
@@ -401,8 +414,8 @@ export function paginate(blocks: readonly LaidBlock[], frame: PageFrame): void {
 
     // A slice no page can hold is cut: first into the rest of this page (if a useful part
     // fits), then into each new page it runs onto.
-    if (slice.split && slice.height + repeatH > pageHeight + 0.01) {
-      const parts = slice.split(frame.bottom - y - (empty ? 0 : slice.spaceBefore)) ?? (empty ? null : slice.split(pageHeight - repeatH));
+    if (cut(slice, pageHeight)) {
+      const parts = slice.split!(frame.bottom - y - (empty ? 0 : slice.spaceBefore)) ?? (empty ? null : slice.split!(pageHeight - repeatH));
       if (parts) {
         flat.splice(i, 1, { slice: parts[0], block, first: false, last: false }, { slice: parts[1], block, first: false, last });
         i--;

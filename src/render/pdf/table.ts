@@ -232,6 +232,7 @@ export function layoutTable(ctx: RenderContext, spec: TableSpec, parent: StructE
         if (to === count) closeRow(tagged.row);
       },
       // Two lines at least on each side of a cut, as for a paragraph.
+      smallestPart: 2 * lh + 2 * spec.padY,
       split: (room) => {
         const fit = Math.min(Math.floor((room - 2 * spec.padY) / lh + 0.01), to - from - 2);
         if (fit < 2) return null;
