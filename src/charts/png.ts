@@ -91,11 +91,11 @@ export async function encodePng(rgba: Uint8Array, width: number, height: number)
  * resvg's allocator (mimalloc, inside its addon) gives freed memory back to the system 10 ms
  * after: each chart's pixmaps (two of 2.4 MB) then came from fresh pages, and on this kind of
  * virtual machine the kernel's first touch of them was some 40% of a PNG's time (34 ms against
- * 19 ms a chart, 1,300 page faults against 300). Kept instead: at most MAX_AT_ONCE charts'
- * worth, reused by the next. mimalloc reads the setting once, when the addon is loaded, from
- * the process's environment, which only the main thread can change: so this is called on the
- * main thread before a thread that draws PNGs starts, and before the addon is loaded. A value
- * the user set is left as it is.
+ * 19 ms a chart, 1,300 page faults against 300). Kept instead, for the next chart (at the
+ * cost of some 25 MiB at a long paper's peak: each thread of libuv's pool keeps its own).
+ * mimalloc reads the setting once, when the addon is loaded, from the process's environment,
+ * which only the main thread can change: so this is called on the main thread before a thread
+ * that draws PNGs starts, and before the addon is loaded. A value the user set is left as it is.
  */
 export function keepRasterizerMemory(): void {
   if (isMainThread) process.env.MIMALLOC_PURGE_DELAY ??= '-1';

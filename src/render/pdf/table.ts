@@ -234,7 +234,10 @@ export function layoutTable(ctx: RenderContext, spec: TableSpec, parent: StructE
       // Two lines at least on each side of a cut, as for a paragraph.
       smallestPart: 2 * lh + 2 * spec.padY,
       split: (room) => {
-        const fit = Math.min(Math.floor((room - 2 * spec.padY) / lh + 0.01), to - from - 2);
+        // Never more than the room: a first part that did not fit would be cut again, forever.
+        let lines = Math.floor((room - 2 * spec.padY) / lh);
+        if ((lines + 1) * lh + 2 * spec.padY <= room) lines++; // the division's rounding
+        const fit = Math.min(lines, to - from - 2);
         if (fit < 2) return null;
         return [rowPart(row, from, from + fit, { ...base, keepWithNext: false }, tagged), rowPart(row, from + fit, to, { ...base, spaceBefore: 0 }, tagged)];
       },
