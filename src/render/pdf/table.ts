@@ -51,6 +51,8 @@ interface LaidCell {
 
 interface LaidRow {
   cells: LaidCell[];
+  /** Lines of its tallest cell. */
+  lines: number;
   height: number;
 }
 
@@ -108,8 +110,8 @@ export function layoutTable(ctx: RenderContext, spec: TableSpec, parent: StructE
       const lines = c.paras.flatMap((p) => breakLines(inlineRuns(p, ids, { bold: c.bold ?? false }), inner, size, measure));
       return { spec: c, lines };
     });
-    const maxLines = Math.max(1, ...laid.map((c) => c.lines.length));
-    return { cells: laid, height: maxLines * lh + 2 * spec.padY };
+    const lines = Math.max(1, ...laid.map((c) => c.lines.length));
+    return { cells: laid, lines, height: lines * lh + 2 * spec.padY };
   };
   const head = spec.head.map(layRow);
   const body = spec.body.map(layRow);
@@ -119,16 +121,16 @@ export function layoutTable(ctx: RenderContext, spec: TableSpec, parent: StructE
   let headElem: StructElem | null = null;
   let bodyElem: StructElem | null = null;
 
-  /** Fills and borders of one row: page furniture. */
-  const drawFrame = (row: LaidRow, y: number, isHead: boolean): void => {
+  /** Fills and borders of one row (or part of a row), `height` tall: page furniture. */
+  const drawFrame = (height: number, y: number, isHead: boolean): void => {
     if (spec.borderless) return;
     tagger.artifact('Layout', () => {
       doc.save();
-      if (isHead) doc.rect(spec.x, y, tableWidth, row.height).fill(HEAD_FILL);
+      if (isHead) doc.rect(spec.x, y, tableWidth, height).fill(HEAD_FILL);
       doc.lineWidth(0.5).strokeColor(BORDER_COLOR);
       let x = spec.x;
       for (const w of spec.columns) {
-        doc.rect(x, y, w, row.height).stroke();
+        doc.rect(x, y, w, height).stroke();
         x += w;
       }
       doc.restore();
@@ -163,8 +165,8 @@ export function layoutTable(ctx: RenderContext, spec: TableSpec, parent: StructE
     tr.end();
   };
 
-  const drawTaggedRow = (row: LaidRow, y: number, group: StructElem, isHead: boolean): void => {
-    drawFrame(row, y, isHead);
+  const drawHeadRow = (row: LaidRow, y: number, group: StructElem): void => {
+    drawFrame(row.height, y, true);
     const tagged = openRow(row, group);
     drawCells(row, y, tagged.targets);
     closeRow(tagged);
@@ -174,7 +176,7 @@ export function layoutTable(ctx: RenderContext, spec: TableSpec, parent: StructE
   const drawRepeatedHead = (y: number): void => {
     let top = y;
     for (const row of head) {
-      drawFrame(row, top, true);
+      drawFrame(row.height, top, true);
       tagger.artifact('Pagination', () => drawCells(row, top, row.cells.map(() => null)));
       top += row.height;
     }
@@ -202,7 +204,7 @@ export function layoutTable(ctx: RenderContext, spec: TableSpec, parent: StructE
       keepWithNext: true,
       draw: (y) => {
         headElem ??= tagger.element(tableElem!, 'THead');
-        drawTaggedRow(row, y, headElem, true);
+        drawHeadRow(row, y, headElem);
         if (k === head.length - 1) headElem.end();
       },
     });
@@ -216,20 +218,19 @@ export function layoutTable(ctx: RenderContext, spec: TableSpec, parent: StructE
     return bodyElem ?? tableElem!;
   };
   /**
-   * Lines `from` up to `to` of a body row taller than a page, as one slice that may be cut
-   * again: each part framed as a row of its own; the row's TR and cells open from its first
-   * part to its last.
+   * Lines `from` up to `to` of a body row (all of them unless the paginator cuts a row taller
+   * than a page, see Slice.split), as one slice: each part framed as a row of its own; the
+   * row's TR and cells open from its first part to its last.
    */
   const rowPart = (row: LaidRow, from: number, to: number, base: Omit<Slice, 'height' | 'draw'>, tagged: { row?: ReturnType<typeof openRow> }): Slice => {
-    const count = Math.max(1, ...row.cells.map((c) => c.lines.length));
     const part: Slice = {
       ...base,
       height: (to - from) * lh + 2 * spec.padY,
       draw: (y) => {
-        drawFrame({ cells: row.cells, height: part.height }, y, false);
+        drawFrame(part.height, y, false);
         tagged.row ??= openRow(row, bodyGroup());
         drawCells(row, y, tagged.row.targets, from, to);
-        if (to === count) closeRow(tagged.row);
+        if (to === row.lines) closeRow(tagged.row);
       },
       // Two lines at least on each side of a cut, as for a paragraph.
       smallestPart: 2 * lh + 2 * spec.padY,
@@ -250,12 +251,7 @@ export function layoutTable(ctx: RenderContext, spec: TableSpec, parent: StructE
       keepWithNext: keepWhole ? k < body.length - 1 : lineKeeps(body.length, k),
       ...(head.length > 0 ? { repeat: { height: headHeight, draw: drawRepeatedHead } } : {}),
     };
-    const count = Math.max(1, ...row.cells.map((c) => c.lines.length));
-    if (row.height + headHeight > ctx.geo.bottom - ctx.geo.top) {
-      slices.push(rowPart(row, 0, count, base, {}));
-      return;
-    }
-    slices.push({ ...base, height: row.height, draw: (y) => drawTaggedRow(row, y, bodyGroup(), false) });
+    slices.push(rowPart(row, 0, row.lines, base, {}));
   });
 
   return {
