@@ -291,6 +291,31 @@ describe('inlines', () => {
     expect(style).toContain('<w:u w:val="single"/>');
     expect(style).toContain('<w:color w:val="0563C1"/>');
   });
+
+  it('gives each of several links its own relationship, numbered past the others, the same each time', async () => {
+    const urls = ['https://example.org/a', 'https://example.org/b?x=1&y=2', 'https://example.org/a#again', 'https://example.org/c'];
+    const paper = samplePaper(urls.map((url, i): Block => ({ type: 'paragraph', children: [t(`Link ${i + 1}: `), { type: 'link', url, children: [t(`link ${i + 1}`)] }] })));
+    const bytes = await renderDocx(paper);
+    const pkg = await open(bytes);
+    const doc = pkg.files['word/document.xml']!;
+    const rels = pkg.files['word/_rels/document.xml.rels']!;
+    const relIds = [...rels.matchAll(/<Relationship Id="([^"]+)"/g)].map((m) => m[1]!);
+    expect(relIds.every((id) => /^rId\d+$/.test(id))).toBe(true);
+    expect(new Set(relIds).size).toBe(relIds.length);
+    const targets = new Map([...rels.matchAll(/<Relationship Id="([^"]+)" Type="[^"]+\/hyperlink" Target="([^"]+)" TargetMode="External"\/>/g)].map((m) => [m[1]!, unescape(m[2]!)]));
+    // Word reads a link as its relationship's target, then '#' and the anchor if it has one.
+    const linked = [...doc.matchAll(/<w:hyperlink ([^>]*)>([\s\S]*?)<\/w:hyperlink>/g)]
+      .map((m) => {
+        const id = /r:id="([^"]+)"/.exec(m[1]!)![1]!;
+        const anchor = /w:anchor="([^"]+)"/.exec(m[1]!)?.[1];
+        return [Number(/>link (\d)</.exec(m[2]!)?.[1] ?? 0), targets.get(id) + (anchor ? `#${unescape(anchor)}` : '')];
+      })
+      .filter(([n]) => n !== 0);
+    expect(linked).toEqual(urls.map((url, i) => [i + 1, url]));
+    // Every relationship the document names is in its .rels.
+    for (const m of doc.matchAll(/r:(?:id|embed)="([^"]+)"/g)) expect(relIds).toContain(m[1]);
+    expect(Buffer.compare(Buffer.from(bytes), Buffer.from(await renderDocx(paper)))).toBe(0);
+  });
 });
 
 describe('tables', () => {

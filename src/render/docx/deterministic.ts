@@ -72,17 +72,22 @@ function renumber(xml: string, pattern: RegExp, map: Map<string, number>, first:
   });
 }
 
-/** Replaces relationship ids that are not rId<n> with rId<n> past the highest in use. */
+/**
+ * Replaces relationship ids that are not rId<n> with rId<n> past the highest in use, in one
+ * pass over each of the two texts (a long paper's document.xml is a megabyte, with a link
+ * relationship per hyperlink).
+ */
 function fixRelationshipIds(rels: string, part: string): { rels: string; part: string } {
   const ids = [...rels.matchAll(/\bId="([^"]+)"/g)].map((m) => m[1]!);
   let next = Math.max(0, ...ids.map((id) => (/^rId(\d+)$/.exec(id) ? Number(id.slice(3)) : 0))) + 1;
-  for (const id of ids) {
-    if (/^rId\d+$/.test(id)) continue;
-    const fresh = `rId${next++}`;
-    rels = rels.split(`Id="${id}"`).join(`Id="${fresh}"`);
-    part = part.split(`"${id}"`).join(`"${fresh}"`);
-  }
-  return { rels, part };
+  const fresh = new Map<string, string>();
+  for (const id of ids) if (!/^rId\d+$/.test(id)) fresh.set(id, `rId${next++}`);
+  if (fresh.size === 0) return { rels, part };
+  const alternatives = [...fresh.keys()].map((id) => id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+  return {
+    rels: rels.replace(new RegExp(`\\bId="(${alternatives})"`, 'g'), (_all, id: string) => `Id="${fresh.get(id)}"`),
+    part: part.replace(new RegExp(`"(${alternatives})"`, 'g'), (_all, id: string) => `"${fresh.get(id)}"`),
+  };
 }
 
 /** Adds `w:tblCaption` to each top-level table of document.xml that has a caption. */
