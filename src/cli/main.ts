@@ -14,6 +14,7 @@ import { findTemplatesDir } from '../paper/project.js';
 import { watchPapers } from './watch.js';
 import { diffReport } from './diff.js';
 import { buildPack } from './pack.js';
+import { keepHeapSmall } from './heap.js';
 
 const HELP: Record<string, string> = {
   main: `committee-papers: committee papers (Word and PDF) from YAML figures and Handlebars wording
@@ -153,6 +154,7 @@ export async function main(argv: string[]): Promise<number> {
     }
   }
   if (command === 'pack') {
+    keepHeapSmall();
     const out = path.resolve(values.out ?? 'output');
     const formats = parseFormats(values.format);
     let failed = 0;
@@ -169,6 +171,7 @@ export async function main(argv: string[]): Promise<number> {
   const jobs = values.jobs === undefined ? defaultJobs() : Number(values.jobs);
   if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs: expected a whole number of 1 or more, found "${values.jobs}"`);
   const files = expandFiles(positionals);
+  if (files.length === 1 && !values.watch) keepHeapSmall();
   if (values.watch) {
     if (command !== 'build') throw new UsageError('--watch goes with build');
     const dirs = [...new Set(files.map((f) => findTemplatesDir(f, values.templates)))];
