@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ChartError, clearChartCache, describeChart, PALETTE, renderChart, type ChartInput } from '../src/charts/index.js';
@@ -282,6 +283,29 @@ describe('resvg memory', () => {
     const { MIMALLOC_PURGE_DELAY: _, ...env } = process.env;
     expect(afterFirstPng(env)).toBe('-1');
     expect(afterFirstPng({ ...env, MIMALLOC_PURGE_DELAY: '10' })).toBe('10');
+  });
+
+  it('gives the same PNG for the same SVG whatever was drawn before or alongside it (row buffers are reused)', async () => {
+    const { rasterize } = await import('../src/charts/png.js');
+    const svg = (w: number, h: number, fill: string) =>
+      `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}"><rect width="${w}" height="${h}" fill="${fill}"/><circle cx="${w / 2}" cy="${h / 2}" r="${h / 3}" fill="#005EA5"/></svg>`;
+    const big = svg(600, 400, '#fff');
+    const otherBig = svg(600, 400, '#fe0');
+    const small = svg(40, 30, '#fff');
+    const bigFirst = await rasterize(big);
+    const smallAfterBig = await rasterize(small);
+    const otherAlone = await rasterize(otherBig);
+    const together = await Promise.all([big, otherBig, small, big, otherBig, small].map((s) => rasterize(s)));
+    const same = (a: Uint8Array, b: Uint8Array) => expect(Buffer.compare(Buffer.from(a), Buffer.from(b))).toBe(0);
+    for (const i of [0, 3]) same(together[i]!, bigFirst);
+    for (const i of [1, 4]) same(together[i]!, otherAlone);
+    for (const i of [2, 5]) same(together[i]!, smallAfterBig);
+    // The small one holds its own rows only (2x: 80 x 60 pixels), each after filter type 0.
+    const png = Buffer.from(smallAfterBig);
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([80, 60]);
+    const rows = zlib.inflateSync(png.subarray(41, 41 + png.readUInt32BE(33)));
+    expect(rows.length).toBe((80 * 4 + 1) * 60);
+    for (let y = 0; y < 60; y++) expect(rows[y * (80 * 4 + 1)]).toBe(0);
   });
 });
 

@@ -57,11 +57,18 @@ const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
  */
 const DEFLATE_OPTIONS = { level: 6 };
 
-/** The rows of `rgba` as PNG's image data wants them, each after its filter type (0, none). */
-function scanlines(rgba: Uint8Array, width: number, height: number): Buffer {
+/**
+ * Buffers for the rows to compress, kept for the next PNG: a fresh one (2.4 MB for a chart)
+ * cost more to touch for the first time than to fill (page faults), and each counted towards
+ * the external memory that makes V8 collect garbage. One per PNG being made at once.
+ */
+const spareRows: Buffer[] = [];
+
+/** The rows of `rgba` as PNG's image data wants them, each after its filter type (0, none), written into `into`. */
+function scanlines(rgba: Uint8Array, width: number, height: number, into: Buffer): Buffer {
   const row = width * 4;
   if (rgba.length !== row * height) throw new Error(`PNG: ${rgba.length} bytes of pixels for ${width} x ${height}`);
-  const raw = Buffer.allocUnsafe((row + 1) * height);
+  const raw = into.subarray(0, (row + 1) * height);
   for (let y = 0; y < height; y++) {
     raw[y * (row + 1)] = 0;
     raw.set(rgba.subarray(y * row, (y + 1) * row), y * (row + 1) + 1);
@@ -82,7 +89,15 @@ function assemble(width: number, height: number, compressed: Uint8Array): Uint8A
 
 /** A PNG of `rgba` (8 bits a channel, `width` x `height`, rows top to bottom), compressed on libuv's thread pool. */
 export async function encodePng(rgba: Uint8Array, width: number, height: number): Promise<Uint8Array> {
-  return assemble(width, height, await deflate(scanlines(rgba, width, height), DEFLATE_OPTIONS));
+  const size = (width * 4 + 1) * height;
+  const spare = spareRows.pop();
+  const buffer = spare && spare.length >= size ? spare : Buffer.allocUnsafe(size);
+  try {
+    return assemble(width, height, await deflate(scanlines(rgba, width, height, buffer), DEFLATE_OPTIONS));
+  } finally {
+    // zlib is done with it (or failed): the next PNG may write into it.
+    if (spareRows.length < MAX_AT_ONCE) spareRows.push(buffer);
+  }
 }
 
 // ------------------------------------------------------------------- where PNGs are made
