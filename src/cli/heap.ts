@@ -4,21 +4,22 @@
  *
  * By default V8 collects the old generation again only when it has grown to some three to four
  * times what was live after the last collection: a long-running server's trade, memory for fewer
- * collections. A 100-page paper's build had about 38 MB live when it was read, so its heap grew
- * to some 130 MB used (170 MB reserved) before the next collection. That headroom was most of
- * what set its peak of 325-350 MiB. Letting the heap grow by a quarter instead gave 270-300 MiB
- * in the same time (five runs each, built by the CLI), and the example paper's cold build was
- * unchanged.
+ * collections. A 100-page paper's build had about 38 MB live while its charts were drawn, so its
+ * heap grew to some 130 MB used (170 MB reserved) before the next collection, and that headroom
+ * set most of its peak of 325-350 MiB. Letting the heap grow by a quarter gave 279-294 MiB in the
+ * same time, within the machine's drift (12 runs of the CLI), and the example paper's cold build
+ * and the pack were unchanged.
  *
- * Not for a batch or --watch: there every collection marks the same code and fonts again, and a
- * batch of 120 papers took 15-35% longer.
+ * Not for a batch or --watch: there every collection marks the same code, fonts and caches again.
+ * With 40%, a batch of 120 papers took 12-36% longer.
  *
- * V8 reads this flag each time it sets the heap's next limit, so setting it once the process
- * runs takes effect at the next full collection.
+ * Node warns that a V8 flag set once the process runs may do nothing, or worse. This one is a
+ * number V8 reads each time it sets the heap's next limit (after each full collection); the
+ * benchmark's long paper shows it taking effect.
  */
 import v8 from 'node:v8';
 
-export const ONE_OFF_HEAP_GROWTH_PERCENT = 25;
+const ONE_OFF_HEAP_GROWTH_PERCENT = 25;
 
 export function keepHeapSmall(): void {
   v8.setFlagsFromString(`--heap-growing-percent=${ONE_OFF_HEAP_GROWTH_PERCENT}`);
