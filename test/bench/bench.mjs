@@ -27,6 +27,9 @@ const median = (xs) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 const stats = (xs) => ({ median: median(xs), min: Math.min(...xs), max: Math.max(...xs), runs: xs.length });
+/** The long paper's peak memory: the median of its CLI builds' peaks, and their highest. */
+const longPeak = (long) =>
+  long.cliMaxRssMiB.runs > 1 ? `${long.maxRssMiB.toFixed(0)} MiB median, ${long.cliMaxRssMiB.max.toFixed(0)} MiB highest of ${long.cliMaxRssMiB.runs} builds` : `${long.maxRssMiB.toFixed(0)} MiB`;
 
 function tempProject() {
   const dir = mkdtempSync(path.join(tmpdir(), 'cp-bench-'));
@@ -270,8 +273,18 @@ async function main() {
   const long = child('long', dir);
   // Its peak memory as an officer would meet it: one build in a new process (the repeated
   // builds above share one process, whose peak also holds what the earlier builds left).
-  const longCli = timeCli(dir, ['build', 'data/bench-long.yaml', '--out', 'out-long']);
-  results.scenarios.long = { ...stats(long.totals), pages: long.pages, maxRssMiB: longCli.rssMiB, repeatedMaxRssMiB: long.maxRssMiB, cliMs: longCli.ms, stages: Object.fromEntries(Object.entries(long.stages).map(([k, v]) => [k, stats(v)])) };
+  // Several such builds: one build's peak moves by tens of MiB with when memory is collected.
+  const longCli = Array.from({ length: quick ? 1 : 5 }, () => timeCli(dir, ['build', 'data/bench-long.yaml', '--out', 'out-long']));
+  const longPeaks = longCli.map((r) => r.rssMiB);
+  results.scenarios.long = {
+    ...stats(long.totals),
+    pages: long.pages,
+    maxRssMiB: median(longPeaks),
+    cliMaxRssMiB: stats(longPeaks),
+    repeatedMaxRssMiB: long.maxRssMiB,
+    cliMs: median(longCli.map((r) => r.ms)),
+    stages: Object.fromEntries(Object.entries(long.stages).map(([k, v]) => [k, stats(v)])),
+  };
 
   const batchDir = writeBatch(dir, BATCH);
   for (const jobs of [1, 2]) {
@@ -308,7 +321,7 @@ async function main() {
   row('warm rebuild, HOSC cover report (1 page, no charts)', S.warmPlain, `${S.warmPlain.maxRssMiB.toFixed(0)} MiB`);
   row(`full build in a warm process, example (${S.example.pages} pages)`, S.example, `${(S.example.median / S.example.pages).toFixed(1)} ms/page`);
   row(`pack: agenda + 3 papers (${S.pack.pages} pages, ${S.pack.passes} layouts), PDF + DOCX`, S.pack, `${S.pack.maxRssMiB.toFixed(0)} MiB`);
-  row(`long paper (${S.long.pages} pages, 20 charts), DOCX + PDF`, S.long, `${(S.long.median / S.long.pages).toFixed(1)} ms/page, ${S.long.maxRssMiB.toFixed(0)} MiB (CLI)`);
+  row(`long paper (${S.long.pages} pages, 20 charts), DOCX + PDF`, S.long, `${(S.long.median / S.long.pages).toFixed(1)} ms/page, ${longPeak(S.long)} (CLI)`);
   for (const [k, v] of Object.entries(S.long.stages)) row(stageName(k), v);
   for (const j of [1, 2]) {
     const b = S[`batch${j}`];
@@ -340,7 +353,7 @@ async function main() {
   log('\nTargets in absolute terms:');
   log(`  warm rebuild, DOCX + PDF: ${f(S.warm.median)} median (target < 50 ms; ${f(S.warmText.median)} when the figure is in no chart)`);
   log(`  batch, --jobs 2: ${S.batch2.papersPerSecond.toFixed(1)} papers/s (target >= 10)`);
-  log(`  long paper, ${S.long.pages} pages, peak memory of one build: ${S.long.maxRssMiB.toFixed(0)} MiB (target < 300)`);
+  log(`  long paper, ${S.long.pages} pages, peak memory of one build: ${longPeak(S.long)} (target < 300)`);
 
   mkdirSync(path.join(root, 'output'), { recursive: true });
   writeFileSync(path.join(root, 'output/bench.json'), JSON.stringify(results, null, 2) + '\n');
