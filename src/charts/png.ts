@@ -106,8 +106,9 @@ export async function encodePng(rgba: Uint8Array, width: number, height: number)
  * resvg's allocator (mimalloc, inside its addon) gives freed memory back to the system 10 ms
  * after: each chart's pixmaps (two of 2.4 MB) then came from fresh pages, and on this kind of
  * virtual machine the kernel's first touch of them was some 40% of a PNG's time (34 ms against
- * 19 ms a chart, 1,300 page faults against 300). Kept instead, for the next chart (at the
- * cost of some 25 MiB at a long paper's peak: each thread of libuv's pool keeps its own).
+ * 19 ms a chart, 1,300 page faults against 300). Kept instead, for the next chart. Each thread
+ * of libuv's pool keeps its own, and after a long paper's 20 PNGs they hold 40-70 MiB whatever
+ * the delay (idle threads do not purge); kept for good, some 7 MiB more at that paper's peak.
  * mimalloc reads the setting once, when the addon is loaded, from the process's environment,
  * which only the main thread can change: so this is called on the main thread before a thread
  * that draws PNGs starts, and before the addon is loaded. A value the user set is left as it is.

@@ -72,7 +72,7 @@ export function buildDocument(paper: Paper): { document: Document; tableCaptions
 
 /**
  * The files of `built`'s package, with what the rest of the writing needs. A function of its
- * own so that the docx Document (tens of MB for a long paper) is garbage once compiled: an
+ * own so that the docx Document (a long paper's whole object tree) is garbage once compiled: an
  * async function's locals stay alive across its awaits, and the DOCX writer then waits for the
  * charts' PNGs while the PDF is rendered (a 100-page paper's peak was 10-20 MiB higher).
  */
