@@ -1,8 +1,9 @@
-/** Batches: a folder of papers spread over worker threads; one bad file fails alone. */
+/** Batches: a folder of papers spread over the threads, in lanes; one bad file fails alone. */
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { planLanes } from '../src/batch/pool.js';
 import { cli, example, run, tempProject } from './support/project.js';
 
 describe('build a folder with --jobs 2', () => {
@@ -38,4 +39,46 @@ describe('node options a worker thread cannot take', () => {
     expect(r.status).toBe(0);
     for (const n of ['camhs-contract-performance-2016-09', 'camhs-section-76-2019-01']) expect(existsSync(path.join(d, `output/${n}.pdf`)), n).toBe(true);
   });
+});
+
+describe('lanes', () => {
+  it('pairs the threads into lanes, the odd one out drawing its own charts, and no more lanes than papers', () => {
+    const lanes = (jobs: number, papers: number) => planLanes(jobs, papers).map((l) => (l.chartWorker ? 2 : 1));
+    expect(lanes(1, 10)).toEqual([1]);
+    expect(lanes(2, 10)).toEqual([2]);
+    expect(lanes(3, 10)).toEqual([2, 1]);
+    expect(lanes(4, 10)).toEqual([2, 2]);
+    expect(lanes(5, 10)).toEqual([2, 2, 1]);
+    expect(lanes(8, 2)).toEqual([2, 2]);
+    expect(lanes(2, 1)).toEqual([2]);
+  });
+
+  // A lane builds several papers at once on one thread, its charts drawn there or on its chart
+  // worker (a worker of the lane's worker when there are two lanes): none of it may show in the bytes.
+  it('writes, with --jobs 1, 2 and 3, the same bytes as building each paper alone', () => {
+    const d = tempProject();
+    mkdirSync(path.join(d, 'batch'));
+    const src = readFileSync(path.join(d, example), 'utf8');
+    const papers = ['a', 'b', 'c', 'd'];
+    papers.forEach((n, i) => {
+      // Each paper with charts of its own: its September referrals and waiting list differ.
+      const text = src.replace(/^(\s+2016-09): (\d+)$/gm, (_m, k: string, v: string) => `${k}: ${Number(v) + i + 1}`);
+      expect(text).not.toBe(src);
+      writeFileSync(path.join(d, 'batch', `${n}.yaml`), text);
+    });
+    for (const n of papers) expect(run(d, ['build', `batch/${n}.yaml`, '--out', 'alone']).status, n).toBe(0);
+    for (const jobs of ['1', '2', '3']) {
+      const r = run(d, ['build', 'batch', '--out', `jobs${jobs}`, '--jobs', jobs]);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(new RegExp(`built 4 of 4 papers in [\\d.]+ s with ${jobs} jobs?\\n`));
+      for (const n of papers) {
+        for (const f of ['docx', 'pdf']) {
+          const alone = readFileSync(path.join(d, `alone/${n}.${f}`));
+          expect(readFileSync(path.join(d, `jobs${jobs}/${n}.${f}`)).equals(alone), `--jobs ${jobs}: ${n}.${f}`).toBe(true);
+        }
+      }
+    }
+    // The papers differ from each other: a batch that wrote one paper four times would fail above.
+    expect(readFileSync(path.join(d, 'alone/a.pdf')).equals(readFileSync(path.join(d, 'alone/b.pdf')))).toBe(false);
+  }, 120_000);
 });

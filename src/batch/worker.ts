@@ -1,6 +1,13 @@
-/** A batch worker thread: builds the papers the main thread sends, one at a time. */
-import { parentPort } from 'node:worker_threads';
+/**
+ * A batch lane's thread (pool.ts): builds the papers the main thread sends, several at a
+ * time, each answered by its id. Its charts go to a chart worker of its own if the lane has one.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { allowChartWorker } from '../charts/worker-client.js';
 import { buildOne, type BuildOneOptions } from './build-one.js';
+import type { LaneData } from './pool.js';
+
+allowChartWorker((workerData as LaneData | undefined)?.chartWorker === true);
 
 parentPort!.on('message', async (msg: { id: number; file: string; opts: BuildOneOptions }) => {
   try {

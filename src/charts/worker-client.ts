@@ -13,8 +13,8 @@
  * The worker runs the same code (drawVega, rasterize) as the main thread would, so
  * the SVG and PNG are the same bytes. Where its compiled file is not there (the sources
  * run directly, as in the tests), there is no worker and charts are drawn on the main
- * thread. So are they in a batch's worker threads: their cores are busy with papers already,
- * and a worker of a worker would only add an isolate, with its own vega, to each.
+ * thread. So are they in a batch lane that has a core to itself (batch/pool.ts): a lane with
+ * two has a chart worker of its own.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -167,11 +167,20 @@ function startWorker(file: URL): Worker {
 }
 
 let instance: ChartWorker | null | undefined;
+let allowed = isMainThread;
 
-/** The process's chart worker, or null where there is none to start. */
+/**
+ * Whether this thread may hand its charts to a chart worker of its own: by default only the
+ * main thread may. A batch sets it for each of its lanes (batch/pool.ts), before any chart.
+ */
+export function allowChartWorker(allow: boolean): void {
+  allowed = allow;
+}
+
+/** This thread's chart worker, or null where there is none to start. */
 export function chartWorker(): ChartWorker | null {
   if (instance === undefined) {
-    instance = isMainThread && WORKER_FILE.protocol === 'file:' && existsSync(fileURLToPath(WORKER_FILE)) ? new ChartWorker() : null;
+    instance = allowed && WORKER_FILE.protocol === 'file:' && existsSync(fileURLToPath(WORKER_FILE)) ? new ChartWorker() : null;
   }
   return instance;
 }

@@ -36,7 +36,7 @@ one step: a failed build leaves the last good output as it was.
   --out DIR          where to write (default: output)
   --format LIST      docx, pdf or docx,pdf (default: docx,pdf)
   --templates DIR    the templates folder (default: the nearest templates/ above the data file)
-  --jobs N           papers built at once, on worker threads (default: one per core)
+  --jobs N           threads that build papers (default: one per core)
   --watch            keep running; rebuild a paper when its data file, a template, partial,
                      schema or chart spec it uses changes. A mistake is shown and the last
                      good output stays.`,
@@ -88,16 +88,12 @@ function expandFiles(args: string[]): string[] {
 }
 
 async function build(files: string[], opts: BuildOneOptions, jobs: number): Promise<number> {
-  if (files.length === 1 || jobs === 1) {
-    let failed = 0;
-    for (const file of files) {
-      const r = await buildOne(file, opts);
-      report(r, opts.write);
-      if (!r.ok) failed++;
-    }
-    return failed ? 1 : 0;
+  if (files.length === 1) {
+    const r = await buildOne(files[0]!, opts);
+    report(r, opts.write);
+    return r.ok ? 0 : 1;
   }
-  // A batch: papers spread over worker threads, a progress line on a terminal, a summary.
+  // A batch: papers spread over the threads (batch/pool.ts), a progress line on a terminal, a summary.
   const started = performance.now();
   const tty = process.stderr.isTTY;
   let failed = 0;
@@ -109,9 +105,10 @@ async function build(files: string[], opts: BuildOneOptions, jobs: number): Prom
   if (tty) process.stderr.write('\r\x1b[K');
   const seconds = (performance.now() - started) / 1000;
   const bad = results.filter((r) => !r.ok);
+  const threads = Math.min(jobs, 2 * files.length); // as planLanes uses them
   if (tty) for (const r of bad) report(r, true);
   process.stdout.write(
-    `${opts.write ? 'built' : 'checked'} ${files.length - bad.length} of ${files.length} papers in ${seconds.toFixed(1)} s with ${Math.min(jobs, files.length)} jobs` +
+    `${opts.write ? 'built' : 'checked'} ${files.length - bad.length} of ${files.length} papers in ${seconds.toFixed(1)} s with ${threads} job${threads === 1 ? '' : 's'}` +
       (bad.length ? `; ${bad.length} failed: ${bad.map((r) => r.file).join(', ')}` : '') +
       '\n',
   );
@@ -188,8 +185,11 @@ export async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
-    // For the benchmark: the peak memory of this run.
-    if (process.env.COMMITTEE_PAPERS_STATS) process.stderr.write(`STATS ${JSON.stringify({ maxRssKiB: process.resourceUsage().maxRSS })}\n`);
+    // For the benchmark: the peak memory of this run, and its processor time (every thread's).
+    if (process.env.COMMITTEE_PAPERS_STATS) {
+      const usage = process.resourceUsage();
+      process.stderr.write(`STATS ${JSON.stringify({ maxRssKiB: usage.maxRSS, cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000 })}\n`);
+    }
   },
   (e: unknown) => {
     if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {

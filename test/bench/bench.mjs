@@ -53,7 +53,8 @@ function timeCli(dir, args) {
   const ms = performance.now() - t;
   if (r.status !== 0) throw new Error(`committee-papers ${args.join(' ')} failed:\n${r.stderr}`);
   const m = /STATS (.*)/.exec(r.stderr);
-  return { ms, rssMiB: m ? JSON.parse(m[1]).maxRssKiB / 1024 : NaN };
+  const stats = m ? JSON.parse(m[1]) : {};
+  return { ms, rssMiB: stats.maxRssKiB / 1024, cpuMs: stats.cpuMs };
 }
 
 /** Run one in-process scenario in a child process (this file with --child NAME). */
@@ -289,7 +290,8 @@ async function main() {
   const batchDir = writeBatch(dir, BATCH);
   for (const jobs of [1, 2]) {
     const r = timeCli(dir, ['build', batchDir, '--out', `out-batch-${jobs}`, '--jobs', String(jobs)]);
-    results.scenarios[`batch${jobs}`] = { papers: BATCH, jobs, ms: r.ms, papersPerSecond: BATCH / (r.ms / 1000), maxRssMiB: r.rssMiB };
+    // Processor time of every thread: what a paper costs, and how many cores were kept busy.
+    results.scenarios[`batch${jobs}`] = { papers: BATCH, jobs, ms: r.ms, papersPerSecond: BATCH / (r.ms / 1000), maxRssMiB: r.rssMiB, cpuMsPerPaper: r.cpuMs / BATCH, coresBusy: r.cpuMs / r.ms };
   }
 
   // pandoc, another tool officers use today, on the same text.
@@ -325,7 +327,7 @@ async function main() {
   for (const [k, v] of Object.entries(S.long.stages)) row(stageName(k), v);
   for (const j of [1, 2]) {
     const b = S[`batch${j}`];
-    log(`  ${`batch of ${b.papers} papers, --jobs ${j}`.padEnd(52)} ${f(b.ms).padStart(9)} ${''.padStart(9)} ${''.padStart(9)}   ${b.papersPerSecond.toFixed(1)} papers/s, ${b.maxRssMiB.toFixed(0)} MiB`);
+    log(`  ${`batch of ${b.papers} papers, --jobs ${j}`.padEnd(52)} ${f(b.ms).padStart(9)} ${''.padStart(9)} ${''.padStart(9)}   ${b.papersPerSecond.toFixed(1)} papers/s, ${b.maxRssMiB.toFixed(0)} MiB, ${b.cpuMsPerPaper.toFixed(0)} ms CPU a paper, ${b.coresBusy.toFixed(2)} cores busy`);
   }
   for (const k of ['libreoffice', 'pandoc']) {
     if (S[k].skipped) log(`  ${k}: skipped: ${S[k].skipped}`);
@@ -352,7 +354,9 @@ async function main() {
 
   log('\nTargets in absolute terms:');
   log(`  warm rebuild, DOCX + PDF: ${f(S.warm.median)} median (target < 50 ms; ${f(S.warmText.median)} when the figure is in no chart)`);
-  log(`  batch, --jobs 2: ${S.batch2.papersPerSecond.toFixed(1)} papers/s (target >= 10)`);
+  // A paper's processor time bounds what the cores can do, however the work is spread.
+  const ceiling = (availableParallelism() * 1000) / S.batch2.cpuMsPerPaper;
+  log(`  batch, --jobs 2: ${S.batch2.papersPerSecond.toFixed(1)} papers/s (target >= 10; at ${S.batch2.cpuMsPerPaper.toFixed(0)} ms of processor time a paper, ${availableParallelism()} cores fully busy would build ${ceiling.toFixed(1)})`);
   log(`  long paper, ${S.long.pages} pages, peak memory of one build: ${longPeak(S.long)} (target < 300)`);
 
   mkdirSync(path.join(root, 'output'), { recursive: true });
