@@ -12,6 +12,15 @@ export interface BuildResult {
   sources: string[];
 }
 
+/**
+ * How long the files must be left alone before a rebuild: a save is one or two events
+ * (truncate and write, or write a copy and rename it) well within a millisecond, and a
+ * checkout of several templates a burst of them. Every millisecond here is added to what the
+ * user waits after saving (a rebuild of the example takes some 100 ms); a burst longer than
+ * this is rebuilt again once it ends, and the last good output stays meanwhile.
+ */
+const QUIET_MS = 20;
+
 export function watchPapers(
   dataFiles: string[],
   templatesDirs: string[],
@@ -48,7 +57,7 @@ export function watchPapers(
       pending = new Set();
       const papers = affected(changed);
       if (papers.length) running = running.then(() => run(papers));
-    }, 60);
+    }, QUIET_MS);
   };
 
   const ready = run(dataFiles).then(() => {

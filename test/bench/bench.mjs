@@ -6,7 +6,7 @@
  *
  *   node test/bench/bench.mjs [--quick]       (--quick: fewer repeats, a smaller batch)
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
@@ -55,6 +55,46 @@ function timeCli(dir, args) {
   const m = /STATS (.*)/.exec(r.stderr);
   const stats = m ? JSON.parse(m[1]) : {};
   return { ms, rssMiB: stats.maxRssKiB / 1024, cpuMs: stats.cpuMs };
+}
+
+/**
+ * What a user waits for in `build --watch`: from writing the data file (a one-figure change
+ * in a chart, as an editor saves: the file rewritten in place) to the CLI's "rebuilt" line,
+ * both files written. The watcher's wait for the files to be left alone is in it.
+ */
+async function watchLatency(dir, repeats) {
+  const file = path.join(dir, example);
+  const original = readFileSync(file, 'utf8');
+  const watcher = spawn(process.execPath, [cli, 'build', example, '--watch', '--out', 'out-watch'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  let pending = '';
+  let waiting;
+  watcher.stdout.setEncoding('utf8');
+  watcher.stdout.on('data', (chunk) => {
+    pending += chunk;
+    for (let nl; (nl = pending.indexOf('\n')) >= 0; ) {
+      const line = pending.slice(0, nl);
+      pending = pending.slice(nl + 1);
+      if (waiting?.re.test(line)) waiting.resolve(line);
+    }
+  });
+  const lineLike = (re) => new Promise((resolve) => (waiting = { re, resolve }));
+  try {
+    await lineLike(/^watching/);
+    const ms = [];
+    for (let i = 0; i < repeats + 3; i++) {
+      const done = lineLike(/^(rebuilt|failed) /);
+      const t = performance.now();
+      writeFileSync(file, original.replace('      2016-09: 624', `      2016-09: ${625 + i}`));
+      const line = await done;
+      if (line.startsWith('failed')) throw new Error(`bench: --watch: ${line}`);
+      if (i >= 3) ms.push(performance.now() - t); // after three to warm up, as the warm rebuilds
+      await new Promise((resolve) => setTimeout(resolve, 150));
+    }
+    return ms;
+  } finally {
+    watcher.kill();
+    writeFileSync(file, original);
+  }
 }
 
 /** Run one in-process scenario in a child process (this file with --child NAME). */
@@ -264,6 +304,8 @@ async function main() {
   const warmPlain = child('warm-plain', dir);
   results.scenarios.warmPlain = { ...stats(warmPlain.totals), maxRssMiB: warmPlain.maxRssMiB };
 
+  results.scenarios.watch = stats(await watchLatency(dir, REPEATS * 3));
+
   const ex = child('example', dir);
   results.scenarios.example = { ...stats(ex.totals), pages: ex.pages, maxRssMiB: ex.maxRssMiB };
 
@@ -321,6 +363,7 @@ async function main() {
   for (const [k, v] of Object.entries(S.warm.stages)) row(stageName(k), v);
   row('  the same, a figure in the text only (no chart)', S.warmText, `${S.warmText.maxRssMiB.toFixed(0)} MiB`);
   row('warm rebuild, HOSC cover report (1 page, no charts)', S.warmPlain, `${S.warmPlain.maxRssMiB.toFixed(0)} MiB`);
+  row('--watch: data file saved -> both files rewritten', S.watch, 'the CLI, a figure in a chart');
   row(`full build in a warm process, example (${S.example.pages} pages)`, S.example, `${(S.example.median / S.example.pages).toFixed(1)} ms/page`);
   row(`pack: agenda + 3 papers (${S.pack.pages} pages, ${S.pack.passes} layouts), PDF + DOCX`, S.pack, `${S.pack.maxRssMiB.toFixed(0)} MiB`);
   row(`long paper (${S.long.pages} pages, 20 charts), DOCX + PDF`, S.long, `${(S.long.median / S.long.pages).toFixed(1)} ms/page, ${longPeak(S.long)} (CLI)`);
