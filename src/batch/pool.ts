@@ -6,10 +6,10 @@
  * the DOCX and the PDF) and draws their charts on the other, its chart worker (Vega there,
  * the PNGs on libuv's pool). An odd thread out is a lane that draws its own charts. A lane
  * builds PAPERS_AT_ONCE papers at a time, so that its threads have work while a paper waits
- * for its charts. Measured on two cores, 120 papers (README, Speed): one lane of two threads
- * built 7.3-7.6 papers a second with 0.7 GiB; two lanes of one thread each 5.9-7.0, with 20%
- * more processor time a paper and 1.1 GiB. Each thread keeps to its own code (vega, or
- * pdfkit and docx), and each heap holds half as much.
+ * for its charts. Measured on two cores, 120 papers, each way run in turn: one lane of two
+ * threads built 6.5-7.6 papers a second with 0.7 GiB; two lanes of one thread each 5.9-7.0,
+ * with 10-25% more processor time a paper and 1.1 GiB. In a lane each thread keeps to its
+ * own code (vega, or pdfkit and docx), and its heap holds only what that code makes.
  *
  * One lane runs on the main thread (a worker thread's start costs about a paper); more than
  * one run on worker threads.
@@ -24,7 +24,7 @@ export function defaultJobs(): number {
   return Math.max(1, availableParallelism());
 }
 
-/** Papers a lane builds at once: with two, its threads still waited on each other (6.5-7.0 papers a second). */
+/** Papers a lane builds at once. One lane on two cores: one at a time 5.9-6.9 papers a second, two 6.5-7.0, three 6.5-7.6. */
 export const PAPERS_AT_ONCE = 3;
 
 export interface LanePlan {
