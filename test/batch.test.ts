@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { planLanes } from '../src/batch/pool.js';
+import { inFileOrder, planLanes } from '../src/batch/pool.js';
 import { cli, example, run, tempProject } from './support/project.js';
 
 describe('build a folder with --jobs 2', () => {
@@ -51,6 +51,18 @@ describe('lanes', () => {
     expect(lanes(5, 10)).toEqual([2, 2, 1]);
     expect(lanes(8, 2)).toEqual([2, 2]);
     expect(lanes(2, 1)).toEqual([2]);
+  });
+
+  it('reports results in the order of their files, each as soon as those before it are in', () => {
+    const seen: string[] = [];
+    const report = inFileOrder((item: string, index: number) => seen.push(`${index}:${item}`));
+    report('c', 2);
+    expect(seen).toEqual([]);
+    report('a', 0);
+    expect(seen).toEqual(['0:a']);
+    report('d', 3);
+    report('b', 1);
+    expect(seen).toEqual(['0:a', '1:b', '2:c', '3:d']);
   });
 
   // A lane builds several papers at once on one thread, its charts drawn there or on its chart

@@ -91,7 +91,7 @@ export async function buildBatch(
   files: string[],
   opts: BuildOneOptions,
   jobs: number,
-  onResult: (r: BuildOneResult, done: number) => void,
+  onResult: (r: BuildOneResult, done: number, index: number) => void,
 ): Promise<BuildOneResult[]> {
   const results: BuildOneResult[] = new Array(files.length);
   let next = 0;
@@ -107,7 +107,7 @@ export async function buildBatch(
             const id = next++;
             const result = await lane.build(files[id]!);
             results[id] = result;
-            onResult(result, ++done);
+            onResult(result, ++done, id);
           }
         }),
       ),
@@ -116,4 +116,21 @@ export async function buildBatch(
     await Promise.all(lanes.map((lane) => lane.close()));
   }
   return results;
+}
+
+/**
+ * `each`, called for results in the order of their files, each as soon as every earlier one
+ * is in: papers finish in any order, and a log should read the same from run to run.
+ */
+export function inFileOrder<T>(each: (item: T, index: number) => void): (item: T, index: number) => void {
+  const waiting = new Map<number, T>();
+  let next = 0;
+  return (item, index) => {
+    waiting.set(index, item);
+    while (waiting.has(next)) {
+      const ready = waiting.get(next) as T;
+      waiting.delete(next);
+      each(ready, next++);
+    }
+  };
 }

@@ -7,7 +7,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { displayPath, formatProblem, isInputError } from '../data/errors.js';
-import { buildBatch, defaultJobs } from '../batch/pool.js';
+import { buildBatch, defaultJobs, inFileOrder } from '../batch/pool.js';
 import { buildOne, type BuildOneOptions, type BuildOneResult } from '../batch/build-one.js';
 import { FORMATS, type Format } from '../paper/outputs.js';
 import { findTemplatesDir } from '../paper/project.js';
@@ -97,10 +97,13 @@ async function build(files: string[], opts: BuildOneOptions, jobs: number): Prom
   const started = performance.now();
   const tty = process.stderr.isTTY;
   let failed = 0;
-  const results = await buildBatch(files, opts, jobs, (r, done) => {
+  const reportInOrder = inFileOrder((r: BuildOneResult) => {
+    if (!r.ok || r.warnings.length) report({ ...r, written: [] }, true);
+  });
+  const results = await buildBatch(files, opts, jobs, (r, done, index) => {
     if (!r.ok) failed++;
     if (tty) process.stderr.write(`\r\x1b[K${done}/${files.length} papers, ${failed} failed`);
-    else if (!r.ok || r.warnings.length) report({ ...r, written: [] }, true);
+    else reportInOrder(r, index);
   });
   if (tty) process.stderr.write('\r\x1b[K');
   const seconds = (performance.now() - started) / 1000;
