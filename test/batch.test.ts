@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { inFileOrder, planLanes } from '../src/batch/pool.js';
+import { inFileOrder, planLanes, threadsUsed } from '../src/batch/pool.js';
 import { cli, example, run, tempProject } from './support/project.js';
 
 describe('build a folder with --jobs 2', () => {
@@ -51,6 +51,8 @@ describe('lanes', () => {
     expect(lanes(5, 10)).toEqual([2, 2, 1]);
     expect(lanes(8, 2)).toEqual([2, 2]);
     expect(lanes(2, 1)).toEqual([2]);
+    expect(threadsUsed(8, 2)).toBe(4);
+    expect(threadsUsed(3, 10)).toBe(3);
   });
 
   it('reports results in the order of their files, each as soon as those before it are in', () => {

@@ -38,6 +38,11 @@ export function planLanes(jobs: number, papers: number): LanePlan[] {
   return Array.from({ length: lanes }, (_, i) => ({ chartWorker: 2 * (i + 1) <= jobs }));
 }
 
+/** How many threads `jobs` makes busy for `papers` papers (fewer than asked for a short batch). */
+export function threadsUsed(jobs: number, papers: number): number {
+  return planLanes(jobs, papers).reduce((n, lane) => n + (lane.chartWorker ? 2 : 1), 0);
+}
+
 /** What the batch worker thread is started with (worker.ts). */
 export interface LaneData {
   chartWorker: boolean;
@@ -96,6 +101,8 @@ export async function buildBatch(
   const results: BuildOneResult[] = new Array(files.length);
   let next = 0;
   let done = 0;
+  // An internal error (a bug, not a bad data file) stops the batch: no paper is started after it.
+  let stopped = false;
   keepRasterizerMemory(); // before a thread loads resvg
   const plans = planLanes(jobs, files.length);
   const lanes = plans.length === 1 ? [laneHere(plans[0]!, opts)] : plans.map((plan) => laneOnWorker(plan, opts));
@@ -103,9 +110,12 @@ export async function buildBatch(
     await Promise.all(
       lanes.flatMap((lane) =>
         Array.from({ length: PAPERS_AT_ONCE }, async () => {
-          while (next < files.length) {
+          while (!stopped && next < files.length) {
             const id = next++;
-            const result = await lane.build(files[id]!);
+            const result = await lane.build(files[id]!).catch((e: unknown) => {
+              stopped = true;
+              throw e;
+            });
             results[id] = result;
             onResult(result, ++done, id);
           }

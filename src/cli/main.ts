@@ -7,7 +7,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { displayPath, formatProblem, isInputError } from '../data/errors.js';
-import { buildBatch, defaultJobs, inFileOrder } from '../batch/pool.js';
+import { buildBatch, defaultJobs, inFileOrder, threadsUsed } from '../batch/pool.js';
 import { buildOne, type BuildOneOptions, type BuildOneResult } from '../batch/build-one.js';
 import { FORMATS, type Format } from '../paper/outputs.js';
 import { findTemplatesDir } from '../paper/project.js';
@@ -108,7 +108,7 @@ async function build(files: string[], opts: BuildOneOptions, jobs: number): Prom
   if (tty) process.stderr.write('\r\x1b[K');
   const seconds = (performance.now() - started) / 1000;
   const bad = results.filter((r) => !r.ok);
-  const threads = Math.min(jobs, 2 * files.length); // as planLanes uses them
+  const threads = threadsUsed(jobs, files.length);
   if (tty) for (const r of bad) report(r, true);
   process.stdout.write(
     `${opts.write ? 'built' : 'checked'} ${files.length - bad.length} of ${files.length} papers in ${seconds.toFixed(1)} s with ${threads} job${threads === 1 ? '' : 's'}` +
