@@ -69,7 +69,7 @@ describe('lanes', () => {
 
   // A lane builds several papers at once on one thread, its charts drawn there or on its chart
   // worker (a worker of the lane's worker when there are two lanes): none of it may show in the bytes.
-  it('writes, with --jobs 1, 2 and 3, the same bytes as building each paper alone', () => {
+  it('writes, with --jobs 1, 2 and 3, and as PDF only, the same bytes as building each paper alone', () => {
     const d = tempProject();
     mkdirSync(path.join(d, 'batch'));
     const src = readFileSync(path.join(d, example), 'utf8');
@@ -91,6 +91,13 @@ describe('lanes', () => {
           expect(readFileSync(path.join(d, `jobs${jobs}/${n}.${f}`)).equals(alone), `--jobs ${jobs}: ${n}.${f}`).toBe(true);
         }
       }
+    }
+    // Without a DOCX no PNG is made (charts/render.ts): the PDFs are the same.
+    const pdfOnly = run(d, ['build', 'batch', '--out', 'pdf-only', '--jobs', '2', '--format', 'pdf']);
+    expect(pdfOnly.status, pdfOnly.stderr).toBe(0);
+    for (const n of papers) {
+      expect(readFileSync(path.join(d, `pdf-only/${n}.pdf`)).equals(readFileSync(path.join(d, `alone/${n}.pdf`))), `PDF only: ${n}`).toBe(true);
+      expect(existsSync(path.join(d, `pdf-only/${n}.docx`))).toBe(false);
     }
     // The papers differ from each other: a batch that wrote one paper four times would fail above.
     expect(readFileSync(path.join(d, 'alone/a.pdf')).equals(readFileSync(path.join(d, 'alone/b.pdf')))).toBe(false);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ChartError, clearChartCache, describeChart, PALETTE, renderChart, type ChartInput } from '../src/charts/index.js';
+import { ChartError, clearChartCache, describeChart, drawChart, PALETTE, renderChart, type ChartInput } from '../src/charts/index.js';
 import { emWidth } from '../src/charts/text-metrics.js';
 
 // Each render below draws for real, not from the process's chart cache.
@@ -423,6 +423,20 @@ describe('chart cache', () => {
     const changed = await renderChart({ ...input(barSpec), values });
     expect(changed).not.toBe(a);
     expect(changed.svg).not.toBe(a.svg);
+  });
+});
+
+describe('charts without a PNG', () => {
+  // A run that writes no DOCX (a PDF only, a check) needs no PNG, the dearer half of a chart.
+  it('draws the same SVG without making a PNG, and makes one when a later paper asks', async () => {
+    const without = await drawChart({ ...input(barSpec), png: false });
+    await expect(without.png).rejects.toThrow(/referrals\.vl\.json: chart "referrals": drawn without a PNG, as this run writes no DOCX/);
+    const withPng = await drawChart(input(barSpec));
+    expect(withPng).not.toBe(without); // not the cached drawing without a PNG
+    expect(withPng.svg).toBe(without.svg);
+    const png = await withPng.png;
+    expect([...png.subarray(0, 8)]).toEqual(PNG_SIGNATURE);
+    expect(await drawChart({ ...input(barSpec), png: false })).toBe(without); // cached as it was
   });
 });
 

@@ -56,7 +56,8 @@ export async function buildOne(file: string, opts: BuildOneOptions): Promise<Bui
   const timings: Record<string, number> = {};
   try {
     if (opts.write) warmUpRenderers(opts.formats);
-    const built = await buildPaper(file, { templatesDir: opts.templates, charts: loadChartStage, timings });
+    const png = opts.write && opts.formats.includes('docx');
+    const built = await buildPaper(file, { templatesDir: opts.templates, charts: () => loadChartStage({ png }), timings });
     const result: BuildOneResult = { file, ok: true, written: [], problems: [], warnings: built.warnings, sources: built.sources, timings };
     if (!opts.write) return result;
     const bytes = await renderFormats(built.paper, opts.formats, file, timings);

@@ -9,7 +9,7 @@
  * and PNG.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { ChartError, pngFailure } from './errors.js';
+import { ChartError, noPng, pngFailure } from './errors.js';
 import { preloadRasterizer, rasterize } from './png.js';
 import { chartWorker } from './worker-client.js';
 import { prepareSpec, SpecProblem, type PreparedSpec } from './prepare.js';
@@ -26,6 +26,12 @@ export interface ChartInput {
   values: readonly Record<string, unknown>[];
   /** Target width in CSS px (default 600). A single (or layered) view is fitted to it. */
   width?: number;
+  /**
+   * false: no PNG (DrawnChart.png rejects). Only the DOCX carries a PNG, and a chart's PNG
+   * costs more processor time than its drawing by Vega: a run that writes no DOCX (a PDF,
+   * a check) makes none.
+   */
+  png?: boolean;
 }
 
 export interface RenderedChart {
@@ -221,6 +227,7 @@ export async function drawVega(input: ChartInput): Promise<VegaDrawing> {
 /** One chart drawn here: vega on this thread, the PNG on libuv's thread pool. */
 async function drawHere(input: ChartInput): Promise<DrawnChart> {
   const drawn = await drawVega(input);
+  if (input.png === false) return { ...drawn, png: noPng(input) };
   const png = rasterize(drawn.svg).catch((err: unknown) => {
     throw pngFailure(input, err instanceof Error ? err.message : String(err));
   });
@@ -249,7 +256,7 @@ let queue: Promise<unknown> = Promise.resolve();
  */
 export function drawChart(input: ChartInput): Promise<DrawnChart> {
   // Rebuilds after a one-figure change redraw only the charts whose spec or data changed.
-  const key = JSON.stringify([input.id, input.file, input.spec, input.values, input.width ?? null]);
+  const key = JSON.stringify([input.id, input.file, input.spec, input.values, input.width ?? null, input.png !== false]);
   const hit = drawn.get(key);
   if (hit) {
     drawn.delete(key);
@@ -270,7 +277,8 @@ export function drawChart(input: ChartInput): Promise<DrawnChart> {
   const forget = () => {
     if (drawn.get(key) === run) drawn.delete(key);
   };
-  run.then((chart) => chart.png.catch(forget), forget);
+  // A failed drawing or PNG is not kept (a drawing made without a PNG is, on purpose).
+  run.then((chart) => (input.png === false ? undefined : chart.png.catch(forget)), forget);
   while (drawn.size > MAX_CACHED) drawn.delete(drawn.keys().next().value as string);
   return run;
 }

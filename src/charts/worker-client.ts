@@ -19,7 +19,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { isMainThread, Worker } from 'node:worker_threads';
-import { ChartError, pngFailure } from './errors.js';
+import { ChartError, noPng, pngFailure } from './errors.js';
 import { keepRasterizerMemory } from './png.js';
 import type { ChartInput, DrawnChart, VegaDrawing } from './render.js';
 
@@ -79,6 +79,11 @@ export class ChartWorker {
     const { input } = job;
     switch (msg.type) {
       case 'drawn': {
+        if (input.png === false) {
+          this.done(msg.id);
+          job.drawn({ ...msg.drawn, png: noPng(input) });
+          return;
+        }
         const png = new Promise<Uint8Array>((resolve, reject) => {
           job.png = { resolve, reject };
         });

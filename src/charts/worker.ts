@@ -19,7 +19,7 @@ async function drawNext(): Promise<void> {
   try {
     const drawn = await drawVega(input);
     port.postMessage({ id, type: 'drawn', drawn });
-    rasterizeAndSend(id, drawn.svg);
+    if (input.png !== false) rasterizeAndSend(id, drawn.svg);
   } catch (e) {
     if (e instanceof ChartError) port.postMessage({ id, type: 'failed', reason: e.reason });
     else port.postMessage({ id, type: 'failed', internal: e instanceof Error ? (e.stack ?? e.message) : String(e) });

@@ -9,7 +9,7 @@ import { loadChartStage } from './charts.js';
 const show = (v: unknown) => (v === undefined ? '(absent)' : typeof v === 'string' ? v : JSON.stringify(v));
 
 export async function diffReport(oldFile: string, newFile: string, templates?: string): Promise<string> {
-  const opts = { templatesDir: templates, charts: loadChartStage };
+  const opts = { templatesDir: templates, charts: () => loadChartStage({ png: false }) }; // writes nothing
   const [a, b] = [await buildPaper(oldFile, opts), await buildPaper(newFile, opts)];
   const lines: string[] = [];
   const newYaml = readYamlFile(newFile);

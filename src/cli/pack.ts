@@ -7,7 +7,8 @@ import { outputName, type Format } from '../paper/outputs.js';
 import { loadChartStage } from './charts.js';
 
 export async function buildPack(file: string, out: string, formats: Format[], templates?: string): Promise<boolean> {
-  const options = { templatesDir: templates, charts: loadChartStage };
+  const png = formats.includes('docx');
+  const options = { templatesDir: templates, charts: () => loadChartStage({ png }) };
   try {
     const source = await loadPackItems(file, options);
     const laid = await layOutPack(source, options);

@@ -337,6 +337,9 @@ async function main() {
   for (let round = 0; round < (quick ? 1 : 2); round++) {
     for (const jobs of [1, 2]) batchRuns[jobs].push(timeCli(dir, ['build', batchDir, '--out', `out-batch-${jobs}`, '--jobs', String(jobs)]));
   }
+  // The same batch written as PDF only, as an authority publishing its papers would: no PNGs.
+  const pdfOnly = timeCli(dir, ['build', batchDir, '--out', 'out-batch-pdf', '--jobs', '2', '--format', 'pdf']);
+  results.scenarios.batchPdf = { papers: BATCH, jobs: 2, ms: pdfOnly.ms, papersPerSecond: BATCH / (pdfOnly.ms / 1000), maxRssMiB: pdfOnly.rssMiB, cpuMsPerPaper: pdfOnly.cpuMs / BATCH, coresBusy: pdfOnly.cpuMs / pdfOnly.ms };
   for (const [jobs, runs] of Object.entries(batchRuns)) {
     const ms = runs.map((r) => r.ms);
     const cpuMs = median(runs.map((r) => r.cpuMs));
@@ -387,6 +390,10 @@ async function main() {
   for (const j of [1, 2]) {
     const b = S[`batch${j}`];
     log(`  ${`batch of ${b.papers} papers, --jobs ${j}`.padEnd(52)} ${f(b.ms).padStart(9)} ${f(Math.min(...b.msRuns)).padStart(9)} ${f(Math.max(...b.msRuns)).padStart(9)}   ${b.papersPerSecond.toFixed(1)} papers/s, ${b.maxRssMiB.toFixed(0)} MiB, ${b.cpuMsPerPaper.toFixed(0)} ms CPU a paper, ${b.coresBusy.toFixed(2)} cores busy`);
+  }
+  {
+    const b = S.batchPdf;
+    log(`  ${`the same batch, --jobs 2, PDF only`.padEnd(52)} ${f(b.ms).padStart(9)} ${''.padStart(9)} ${''.padStart(9)}   ${b.papersPerSecond.toFixed(1)} papers/s, ${b.maxRssMiB.toFixed(0)} MiB, ${b.cpuMsPerPaper.toFixed(0)} ms CPU a paper, ${b.coresBusy.toFixed(2)} cores busy`);
   }
   for (const k of ['libreoffice', 'pandoc']) {
     if (S[k].skipped) log(`  ${k}: skipped: ${S[k].skipped}`);
