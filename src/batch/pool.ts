@@ -25,8 +25,9 @@ export function defaultJobs(): number {
 }
 
 /** Papers a lane builds at once. One lane on two cores: one at a time 5.9-6.9 papers a second, two 6.5-7.0, three 6.5-7.6. */
-export const PAPERS_AT_ONCE = 3;
+const PAPERS_AT_ONCE = 3;
 
+/** A lane, as planned; also what a lane's worker thread is started with (worker.ts). */
 export interface LanePlan {
   /** The lane has a second thread, to draw its charts on. */
   chartWorker: boolean;
@@ -43,11 +44,6 @@ export function threadsUsed(jobs: number, papers: number): number {
   return planLanes(jobs, papers).reduce((n, lane) => n + (lane.chartWorker ? 2 : 1), 0);
 }
 
-/** What the batch worker thread is started with (worker.ts). */
-export interface LaneData {
-  chartWorker: boolean;
-}
-
 interface Lane {
   build(file: string): Promise<BuildOneResult>;
   close(): Promise<void>;
@@ -61,8 +57,7 @@ function laneHere(plan: LanePlan, opts: BuildOneOptions): Lane {
 
 /** A lane on a worker thread of its own (worker.ts), with papers asked for and answered by id. */
 function laneOnWorker(plan: LanePlan, opts: BuildOneOptions): Lane {
-  const data: LaneData = { chartWorker: plan.chartWorker };
-  const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: data });
+  const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: plan });
   const waiting = new Map<number, { resolve(r: BuildOneResult): void; reject(e: Error): void }>();
   let next = 0;
   let broken: Error | undefined;

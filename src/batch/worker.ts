@@ -5,9 +5,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { allowChartWorker } from '../charts/worker-client.js';
 import { buildOne, type BuildOneOptions } from './build-one.js';
-import type { LaneData } from './pool.js';
+import type { LanePlan } from './pool.js';
 
-allowChartWorker((workerData as LaneData | undefined)?.chartWorker === true);
+allowChartWorker((workerData as LanePlan | undefined)?.chartWorker === true);
 
 parentPort!.on('message', async (msg: { id: number; file: string; opts: BuildOneOptions }) => {
   try {
