@@ -337,23 +337,24 @@ async function main() {
   for (let round = 0; round < (quick ? 1 : 2); round++) {
     for (const jobs of [1, 2]) batchRuns[jobs].push(timeCli(dir, ['build', batchDir, '--out', `out-batch-${jobs}`, '--jobs', String(jobs)]));
   }
-  // The same batch written as PDF only, as an authority publishing its papers would: no PNGs.
-  const pdfOnly = timeCli(dir, ['build', batchDir, '--out', 'out-batch-pdf', '--jobs', '2', '--format', 'pdf']);
-  results.scenarios.batchPdf = { papers: BATCH, jobs: 2, ms: pdfOnly.ms, papersPerSecond: BATCH / (pdfOnly.ms / 1000), maxRssMiB: pdfOnly.rssMiB, cpuMsPerPaper: pdfOnly.cpuMs / BATCH, coresBusy: pdfOnly.cpuMs / pdfOnly.ms };
-  for (const [jobs, runs] of Object.entries(batchRuns)) {
-    const ms = runs.map((r) => r.ms);
+  /** A batch's figures over its CLI runs (medians; the highest peak memory). */
+  const batchFigures = (jobs, runs) => {
+    const ms = median(runs.map((r) => r.ms));
     const cpuMs = median(runs.map((r) => r.cpuMs));
-    results.scenarios[`batch${jobs}`] = {
+    return {
       papers: BATCH,
-      jobs: Number(jobs),
-      ms: median(ms),
-      msRuns: ms,
-      papersPerSecond: BATCH / (median(ms) / 1000),
+      jobs,
+      ms,
+      msRuns: runs.map((r) => r.ms),
+      papersPerSecond: BATCH / (ms / 1000),
       maxRssMiB: Math.max(...runs.map((r) => r.rssMiB)),
       cpuMsPerPaper: cpuMs / BATCH,
-      coresBusy: cpuMs / median(ms),
+      coresBusy: cpuMs / ms,
     };
-  }
+  };
+  for (const [jobs, runs] of Object.entries(batchRuns)) results.scenarios[`batch${jobs}`] = batchFigures(Number(jobs), runs);
+  // The same batch written as PDF only, as an authority publishing its papers would: no PNGs.
+  results.scenarios.batchPdf = batchFigures(2, [timeCli(dir, ['build', batchDir, '--out', 'out-batch-pdf', '--jobs', '2', '--format', 'pdf'])]);
 
   // pandoc, another tool officers use today, on the same text.
   if (has('pandoc')) {
@@ -387,14 +388,12 @@ async function main() {
   row(`pack: agenda + 3 papers (${S.pack.pages} pages, ${S.pack.passes} layouts), PDF + DOCX`, S.pack, `${S.pack.maxRssMiB.toFixed(0)} MiB`);
   row(`long paper (${S.long.pages} pages, 20 charts), DOCX + PDF`, S.long, `${(S.long.median / S.long.pages).toFixed(1)} ms/page, ${longPeak(S.long)} (CLI)`);
   for (const [k, v] of Object.entries(S.long.stages)) row(stageName(k), v);
-  for (const j of [1, 2]) {
-    const b = S[`batch${j}`];
-    log(`  ${`batch of ${b.papers} papers, --jobs ${j}`.padEnd(52)} ${f(b.ms).padStart(9)} ${f(Math.min(...b.msRuns)).padStart(9)} ${f(Math.max(...b.msRuns)).padStart(9)}   ${b.papersPerSecond.toFixed(1)} papers/s, ${b.maxRssMiB.toFixed(0)} MiB, ${b.cpuMsPerPaper.toFixed(0)} ms CPU a paper, ${b.coresBusy.toFixed(2)} cores busy`);
-  }
-  {
-    const b = S.batchPdf;
-    log(`  ${`the same batch, --jobs 2, PDF only`.padEnd(52)} ${f(b.ms).padStart(9)} ${''.padStart(9)} ${''.padStart(9)}   ${b.papersPerSecond.toFixed(1)} papers/s, ${b.maxRssMiB.toFixed(0)} MiB, ${b.cpuMsPerPaper.toFixed(0)} ms CPU a paper, ${b.coresBusy.toFixed(2)} cores busy`);
-  }
+  const batchRow = (name, b) => {
+    const [min, max] = b.msRuns.length > 1 ? [f(Math.min(...b.msRuns)), f(Math.max(...b.msRuns))] : ['', ''];
+    log(`  ${name.padEnd(52)} ${f(b.ms).padStart(9)} ${min.padStart(9)} ${max.padStart(9)}   ${b.papersPerSecond.toFixed(1)} papers/s, ${b.maxRssMiB.toFixed(0)} MiB, ${b.cpuMsPerPaper.toFixed(0)} ms CPU a paper, ${b.coresBusy.toFixed(2)} cores busy`);
+  };
+  for (const j of [1, 2]) batchRow(`batch of ${S[`batch${j}`].papers} papers, --jobs ${j}`, S[`batch${j}`]);
+  batchRow('the same batch, --jobs 2, PDF only', S.batchPdf);
   for (const k of ['libreoffice', 'pandoc']) {
     if (S[k].skipped) log(`  ${k}: skipped: ${S[k].skipped}`);
     else row(k === 'libreoffice' ? 'LibreOffice: our DOCX to PDF (cold)' : 'pandoc: the same text to DOCX', S[k]);
