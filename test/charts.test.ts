@@ -440,8 +440,8 @@ describe('charts without a PNG', () => {
   });
 });
 
-describe('vega-lite compilations', () => {
-  it('a chart drawn from the compilation of the same spec with other values is the chart drawn from scratch', async () => {
+describe('vega-lite compilations and vega parses', () => {
+  it('a chart drawn from the compilation and parse of the same spec with other values is the chart drawn from scratch', async () => {
     for (const spec of [barSpec, fixture('monthly-bar-average.vl.json')]) {
       const other = monthly(REFERRALS.map((n, i) => n + 37 * i));
       clearChartCache();

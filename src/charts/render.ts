@@ -127,20 +127,41 @@ type VegaSpec = ReturnType<VegaLite['compile']>['spec'];
 /** Stands for the chart's rows in a remembered compilation. */
 const ROWS = Symbol('rows');
 
-/** A copy of the JSON-like `value` (undefined properties kept), with `from` put as `to`. */
-function copyReplacing(value: unknown, from: unknown, to: unknown): unknown {
-  if (value === from) return to;
-  if (Array.isArray(value)) return value.map((v) => copyReplacing(v, from, to));
+/**
+ * A copy of the JSON-like `value` (undefined properties kept, class instances as plain
+ * objects), with `from` put as `to`; `found` counts the places `from` was.
+ */
+function copyReplacing(value: unknown, from: unknown, to: unknown, found = { count: 0 }): unknown {
+  if (value === from) {
+    found.count++;
+    return to;
+  }
+  if (Array.isArray(value)) return value.map((v) => copyReplacing(v, from, to, found));
   if (typeof value === 'object' && value !== null) {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = copyReplacing(v, from, to);
+    for (const [k, v] of Object.entries(value)) out[k] = copyReplacing(v, from, to, found);
     return out;
   }
   return value;
 }
 
-/** Compiled specs (rows left out) by the prepared spec with its rows left out, and what vega-lite said. */
-const compilations = new Map<string, { compiled: unknown; warnings: string[] }>();
+/** `value` with `rows` put as ROWS, or undefined unless the rows are in it exactly once. */
+function withoutRows(value: unknown, rows: unknown): unknown {
+  const found = { count: 0 };
+  const out = copyReplacing(value, rows, ROWS, found);
+  return found.count === 1 ? out : undefined;
+}
+
+/** What is remembered of a spec: vega-lite's compilation and vega's parse of it, rows left out. */
+interface Compilation {
+  compiled: unknown;
+  warnings: string[];
+  /** vega's runtime spec, once parsed; undefined if the rows were not in it exactly once. */
+  parsed?: unknown;
+}
+
+/** Compilations by the prepared spec with its rows left out. */
+const compilations = new Map<string, Compilation>();
 const MAX_COMPILATIONS = 64;
 
 /**
@@ -151,19 +172,34 @@ const MAX_COMPILATIONS = 64;
  * compiled spec is the same but for the rows, which are put into a fresh copy of it.
  * Compilations that reported errors are not remembered.
  */
-function compileCached(vl: VegaLite, prepared: PreparedSpec, log: ReturnType<typeof collectingLogger>): VegaSpec {
+function compileCached(vl: VegaLite, prepared: PreparedSpec, log: ReturnType<typeof collectingLogger>): { compiled: VegaSpec; known?: Compilation } {
   const key = JSON.stringify(prepared.spec, (_key, value: unknown) => (value === prepared.rows ? '\u0000rows' : value));
   const known = compilations.get(key);
   if (known) {
     log.warnings.push(...known.warnings);
-    return copyReplacing(known.compiled, ROWS, prepared.rows) as VegaSpec;
+    return { compiled: copyReplacing(known.compiled, ROWS, prepared.rows) as VegaSpec, known };
   }
   const compiled = vl.compile(prepared.spec as unknown as TopLevelSpec, { logger: log.logger }).spec;
-  if (log.errors.length === 0) {
-    if (compilations.size >= MAX_COMPILATIONS) compilations.delete(compilations.keys().next().value as string);
-    compilations.set(key, { compiled: copyReplacing(compiled, prepared.rows, ROWS), warnings: [...log.warnings] });
-  }
-  return compiled;
+  if (log.errors.length > 0) return { compiled };
+  if (compilations.size >= MAX_COMPILATIONS) compilations.delete(compilations.keys().next().value as string);
+  const remembered: Compilation = { compiled: copyReplacing(compiled, prepared.rows, ROWS), warnings: [...log.warnings] };
+  compilations.set(key, remembered);
+  return { compiled, known: remembered };
+}
+
+type RuntimeSpec = ReturnType<Vega['parse']>;
+
+/**
+ * vega's parse of the compiled spec (its dataflow: operators, expressions as code), remembered
+ * with the compilation: a tenth of a chart's drawing. vega puts inline values into it by
+ * reference (an operator's `$ingest`) and does not read them, so it too is the same but for
+ * the rows. It is remembered only if they are in it exactly once.
+ */
+function parseCached(vega: Vega, compiled: VegaSpec, rows: unknown, known: Compilation | undefined): RuntimeSpec {
+  if (known?.parsed !== undefined) return copyReplacing(known.parsed, ROWS, rows) as RuntimeSpec;
+  const parsed = vega.parse(compiled);
+  if (known && !('parsed' in known)) known.parsed = withoutRows(parsed, rows);
+  return parsed;
 }
 
 /** The chart's SVG, as vega draws it (PNG aside), in this thread. */
@@ -186,8 +222,9 @@ export async function drawVega(input: ChartInput): Promise<VegaDrawing> {
 
   const vlLog = collectingLogger();
   let compiled: VegaSpec;
+  let known: Compilation | undefined;
   try {
-    compiled = compileCached(vl, prepared, vlLog);
+    ({ compiled, known } = compileCached(vl, prepared, vlLog));
   } catch (err) {
     throw fail(`not a valid Vega-Lite spec: ${err instanceof Error ? err.message : String(err)}`, err);
   }
@@ -198,7 +235,7 @@ export async function drawVega(input: ChartInput): Promise<VegaDrawing> {
   let svg: string;
   try {
     vega.resetSVGDefIds();
-    const view = new vega.View(vega.parse(compiled), {
+    const view = new vega.View(parseCached(vega, compiled, prepared.rows, known), {
       renderer: 'none',
       loader: loader as unknown as import('vega').Loader,
       logger: vgLog.logger as unknown as import('vega').LoggerInterface,
