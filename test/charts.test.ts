@@ -451,7 +451,6 @@ describe('vega-lite compilations and vega parses', () => {
       const fresh = await renderChart(input(spec, other));
       expect(reused).not.toBe(fresh);
       expect(reused.svg).toBe(fresh.svg);
-      expect(JSON.stringify(reused.spec)).toBe(JSON.stringify(fresh.spec)); // (vega numbers its tuples process-wide)
       expect(reused.warnings).toEqual(fresh.warnings);
       expect(Buffer.from(await reused.png).equals(Buffer.from(await fresh.png))).toBe(true);
     }

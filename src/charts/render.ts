@@ -41,8 +41,6 @@ export interface RenderedChart {
   /** Natural size of the SVG in CSS px. */
   width: number;
   height: number;
-  /** The compiled Vega spec. */
-  spec: object;
   /** Warnings from vega-lite and vega (the chart was drawn despite them). */
   warnings: string[];
 }
@@ -164,40 +162,44 @@ interface Compilation {
 const compilations = new Map<string, Compilation>();
 const MAX_COMPILATIONS = 64;
 
+/** A compilation: remembered (rows left out) or, when vega-lite reported errors, fresh. */
+type Compiled = { known: Compilation; fresh?: undefined } | { known?: undefined; fresh: VegaSpec };
+
 /**
  * vega-lite's compilation of the prepared spec, remembered across charts that differ in
  * their rows only (a paper rebuilt after a figure changed, a batch of papers): vega-lite
  * passes inline values through by reference and never reads them (its only look, when it
  * merges equal data sources, compares the one shared rows array with itself), so the
- * compiled spec is the same but for the rows, which are put into a fresh copy of it.
- * Compilations that reported errors are not remembered.
+ * compiled spec is the same but for the rows. Compilations that reported errors are not
+ * remembered.
  */
-function compileCached(vl: VegaLite, prepared: PreparedSpec, log: ReturnType<typeof collectingLogger>): { compiled: VegaSpec; known?: Compilation } {
+function compileCached(vl: VegaLite, prepared: PreparedSpec, log: ReturnType<typeof collectingLogger>): Compiled {
   const key = JSON.stringify(prepared.spec, (_key, value: unknown) => (value === prepared.rows ? '\u0000rows' : value));
   const known = compilations.get(key);
   if (known) {
     log.warnings.push(...known.warnings);
-    return { compiled: copyReplacing(known.compiled, ROWS, prepared.rows) as VegaSpec, known };
+    return { known };
   }
   const compiled = vl.compile(prepared.spec as unknown as TopLevelSpec, { logger: log.logger }).spec;
-  if (log.errors.length > 0) return { compiled };
+  if (log.errors.length > 0) return { fresh: compiled };
   if (compilations.size >= MAX_COMPILATIONS) compilations.delete(compilations.keys().next().value as string);
   const remembered: Compilation = { compiled: copyReplacing(compiled, prepared.rows, ROWS), warnings: [...log.warnings] };
   compilations.set(key, remembered);
-  return { compiled, known: remembered };
+  return { known: remembered };
 }
 
 type RuntimeSpec = ReturnType<Vega['parse']>;
 
 /**
  * vega's parse of the compiled spec (its dataflow: operators, expressions as code), remembered
- * with the compilation: a tenth of a chart's drawing. vega puts inline values into it by
- * reference (an operator's `$ingest`) and does not read them, so it too is the same but for
- * the rows. It is remembered only if they are in it exactly once.
+ * with the compilation: a fifth of a chart's drawing by vega. vega puts inline values into it
+ * by reference (an operator's `$ingest`) and does not read them, so it too is the same but for
+ * the rows, which are put into a fresh copy of it (the view may change what it is given). It
+ * is remembered only if the rows are in it exactly once.
  */
-function parseCached(vega: Vega, compiled: VegaSpec, rows: unknown, known: Compilation | undefined): RuntimeSpec {
+function parseCached(vega: Vega, { known, fresh }: Compiled, rows: unknown): RuntimeSpec {
   if (known?.parsed !== undefined) return copyReplacing(known.parsed, ROWS, rows) as RuntimeSpec;
-  const parsed = vega.parse(compiled);
+  const parsed = vega.parse(fresh ?? (copyReplacing(known!.compiled, ROWS, rows) as VegaSpec));
   if (known && !('parsed' in known)) known.parsed = withoutRows(parsed, rows);
   return parsed;
 }
@@ -221,10 +223,9 @@ export async function drawVega(input: ChartInput): Promise<VegaDrawing> {
   const { vega, vl } = await loadEngine();
 
   const vlLog = collectingLogger();
-  let compiled: VegaSpec;
-  let known: Compilation | undefined;
+  let compiled: Compiled;
   try {
-    ({ compiled, known } = compileCached(vl, prepared, vlLog));
+    compiled = compileCached(vl, prepared, vlLog);
   } catch (err) {
     throw fail(`not a valid Vega-Lite spec: ${err instanceof Error ? err.message : String(err)}`, err);
   }
@@ -235,7 +236,7 @@ export async function drawVega(input: ChartInput): Promise<VegaDrawing> {
   let svg: string;
   try {
     vega.resetSVGDefIds();
-    const view = new vega.View(parseCached(vega, compiled, prepared.rows, known), {
+    const view = new vega.View(parseCached(vega, compiled, prepared.rows), {
       renderer: 'none',
       loader: loader as unknown as import('vega').Loader,
       logger: vgLog.logger as unknown as import('vega').LoggerInterface,
@@ -258,7 +259,7 @@ export async function drawVega(input: ChartInput): Promise<VegaDrawing> {
   const { width, height } = svgSize(svg);
   if (!(width > 0 && height > 0)) throw fail('Vega drew an empty chart (no size)');
 
-  return { svg, width, height, spec: compiled, warnings: [...vlLog.warnings, ...vgLog.warnings] };
+  return { svg, width, height, warnings: [...vlLog.warnings, ...vgLog.warnings] };
 }
 
 /** One chart drawn here: vega on this thread, the PNG on libuv's thread pool. */
