@@ -175,4 +175,23 @@ describe('charts of the example paper', () => {
       expect(x.docx === runs[0]!.docx, 'DOCX').toBe(true);
     }
   });
+
+  // A batch lane hands every chart to its chart worker from the first paper on (batch/pool.ts).
+  it('gives the same DOCX and PDF when a batch lane hands its first paper\'s charts to the worker', () => {
+    const script = `
+      const dist = ${JSON.stringify(path.join(root, 'dist'))};
+      const { allowChartWorker, chartWorker } = await import(dist + '/charts/worker-client.js');
+      const { buildOne } = await import(dist + '/batch/build-one.js');
+      allowChartWorker(true, true);
+      const atOnce = chartWorker()?.ready === true;
+      const r = await buildOne(${JSON.stringify(example)}, { out: 'out-at-once', formats: ['docx', 'pdf'], write: true });
+      if (!r.ok) throw new Error(JSON.stringify(r.problems));
+      process.stdout.write(JSON.stringify({ atOnce, worker: chartWorker()?.ready === true }));`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: dir, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ atOnce: true, worker: true });
+    const built = (ext: string) => readFileSync(path.join(dir, 'out-at-once', `camhs-contract-performance-2016-09.${ext}`));
+    expect(built('pdf').equals(readFileSync(pdf)), 'PDF').toBe(true);
+    expect(built('docx').equals(readFileSync(docx)), 'DOCX').toBe(true);
+  });
 });

@@ -51,7 +51,7 @@ interface Lane {
 
 /** The lane on this (the main) thread. */
 function laneHere(plan: LanePlan, opts: BuildOneOptions): Lane {
-  allowChartWorker(plan.chartWorker);
+  allowChartWorker(plan.chartWorker, true);
   return { build: (file) => buildOne(file, opts), close: async () => undefined };
 }
 

@@ -7,7 +7,7 @@ import { allowChartWorker } from '../charts/worker-client.js';
 import { buildOne, type BuildOneOptions } from './build-one.js';
 import type { LanePlan } from './pool.js';
 
-allowChartWorker((workerData as LanePlan | undefined)?.chartWorker === true);
+allowChartWorker((workerData as LanePlan | undefined)?.chartWorker === true, true);
 
 parentPort!.on('message', async (msg: { id: number; file: string; opts: BuildOneOptions }) => {
   try {
