@@ -162,30 +162,27 @@ interface Compilation {
 const compilations = new Map<string, Compilation>();
 const MAX_COMPILATIONS = 64;
 
-/** A compilation: remembered (rows left out) or, when vega-lite reported errors, fresh. */
-type Compiled = { known: Compilation; fresh?: undefined } | { known?: undefined; fresh: VegaSpec };
-
 /**
  * vega-lite's compilation of the prepared spec, remembered across charts that differ in
  * their rows only (a paper rebuilt after a figure changed, a batch of papers): vega-lite
  * passes inline values through by reference and never reads them (its only look, when it
  * merges equal data sources, compares the one shared rows array with itself), so the
  * compiled spec is the same but for the rows. Compilations that reported errors are not
- * remembered.
+ * remembered (the chart fails).
  */
-function compileCached(vl: VegaLite, prepared: PreparedSpec, log: ReturnType<typeof collectingLogger>): Compiled {
+function compileCached(vl: VegaLite, prepared: PreparedSpec, log: ReturnType<typeof collectingLogger>): Compilation {
   const key = JSON.stringify(prepared.spec, (_key, value: unknown) => (value === prepared.rows ? '\u0000rows' : value));
   const known = compilations.get(key);
   if (known) {
     log.warnings.push(...known.warnings);
-    return { known };
+    return known;
   }
   const compiled = vl.compile(prepared.spec as unknown as TopLevelSpec, { logger: log.logger }).spec;
-  if (log.errors.length > 0) return { fresh: compiled };
+  const compilation: Compilation = { compiled: copyReplacing(compiled, prepared.rows, ROWS), warnings: [...log.warnings] };
+  if (log.errors.length > 0) return compilation;
   if (compilations.size >= MAX_COMPILATIONS) compilations.delete(compilations.keys().next().value as string);
-  const remembered: Compilation = { compiled: copyReplacing(compiled, prepared.rows, ROWS), warnings: [...log.warnings] };
-  compilations.set(key, remembered);
-  return { known: remembered };
+  compilations.set(key, compilation);
+  return compilation;
 }
 
 type RuntimeSpec = ReturnType<Vega['parse']>;
@@ -197,10 +194,10 @@ type RuntimeSpec = ReturnType<Vega['parse']>;
  * the rows, which are put into a fresh copy of it (the view may change what it is given). It
  * is remembered only if the rows are in it exactly once.
  */
-function parseCached(vega: Vega, { known, fresh }: Compiled, rows: unknown): RuntimeSpec {
-  if (known?.parsed !== undefined) return copyReplacing(known.parsed, ROWS, rows) as RuntimeSpec;
-  const parsed = vega.parse(fresh ?? (copyReplacing(known!.compiled, ROWS, rows) as VegaSpec));
-  if (known && !('parsed' in known)) known.parsed = withoutRows(parsed, rows);
+function parseCached(vega: Vega, compilation: Compilation, rows: unknown): RuntimeSpec {
+  if (compilation.parsed !== undefined) return copyReplacing(compilation.parsed, ROWS, rows) as RuntimeSpec;
+  const parsed = vega.parse(copyReplacing(compilation.compiled, ROWS, rows) as VegaSpec);
+  if (!('parsed' in compilation)) compilation.parsed = withoutRows(parsed, rows);
   return parsed;
 }
 
@@ -223,7 +220,7 @@ export async function drawVega(input: ChartInput): Promise<VegaDrawing> {
   const { vega, vl } = await loadEngine();
 
   const vlLog = collectingLogger();
-  let compiled: Compiled;
+  let compiled: Compilation;
   try {
     compiled = compileCached(vl, prepared, vlLog);
   } catch (err) {

@@ -16,8 +16,8 @@
  * thread. So are they in a batch lane that has a core to itself (batch/pool.ts): a lane with
  * two has a chart worker of its own, and hands it every chart from the first: a batch's papers
  * pay for the worker's start, and drawing its first charts here as well would import vega and
- * compile its code in both threads (a 120-paper batch took 4% longer, with 4% more processor
- * time, and even 3 papers were built sooner this way).
+ * compile its code in both threads (that way 120 papers took some 4% longer, and even a batch
+ * of 3 took longer).
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
