@@ -26,3 +26,8 @@ const ONE_OFF_HEAP_GROWTH_PERCENT = 15;
 export function keepHeapSmall(): void {
   v8.setFlagsFromString(`--heap-growing-percent=${ONE_OFF_HEAP_GROWTH_PERCENT}`);
 }
+
+/** V8's own default (0: its heuristics), as a code cache made now must record it (bundle/load.ts). */
+export function restoreHeapGrowth(): void {
+  v8.setFlagsFromString('--heap-growing-percent=0');
+}

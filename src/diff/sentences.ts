@@ -17,7 +17,9 @@ export function splitSentences(text: string): string[] {
   return text
     .replace(/\s+/g, ' ')
     .trim()
-    .split(/(?<=[.;!?])\s+(?=[A-Z0-9£(“‘"])/)
+    // A sentence starts with a capital, a digit, £, ( or an opening quote (“ ‘ "), written
+    // as escapes: the CLI's bundle is ASCII only (bundle/make.ts).
+    .split(/(?<=[.;!?])\s+(?=[A-Z0-9\u00a3(\u201c\u2018"])/)
     .filter(Boolean);
 }
 

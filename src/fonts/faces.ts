@@ -5,25 +5,18 @@
  * one set of decoded tables: decoding a face's tables (cmap, hmtx, GSUB, GPOS...) is most of
  * the cost of its first layouts, and the tables, once decoded, are only read.
  *
- * fontkit is loaded on first use (a run that lays out nothing does not pay for it).
+ * fontkit is imported as an ES module, as pdfkit imports it: its CommonJS build would be a
+ * second copy of it to load and compile.
  */
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import * as fontkit from 'fontkit';
 import { fontFiles, type FontStyle } from './files.js';
-
-/** The bit of fontkit used here (fontkit ships no types). */
-interface Fontkit {
-  create(buffer: Buffer): unknown;
-}
-
-let fontkit: Fontkit | undefined;
 
 /** Per face: the file's bytes, and the decoded tables every font object of the face shares. */
 const faces = new Map<FontStyle, { bytes: Buffer; tables: Record<string, unknown> }>();
 
 /** A new fontkit font object for `style`, over the face's shared tables. */
 export function openFace(style: FontStyle): unknown {
-  fontkit ??= createRequire(import.meta.url)('fontkit') as Fontkit;
   let face = faces.get(style);
   if (!face) {
     face = { bytes: readFileSync(fontFiles[style]), tables: {} };

@@ -6,7 +6,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const root = fileURLToPath(new URL('../..', import.meta.url));
-export const cli = path.join(root, 'dist', 'cli', 'main.js');
+/** The command users run (package.json's bin): the CLI from its bundle, with its code cache. */
+export const cli = path.join(root, 'dist', 'cli', 'bin.js');
+/** The same CLI from its modules, without the bundle. */
+export const cliModules = path.join(root, 'dist', 'cli', 'main.js');
 export const example = 'data/camhs-contract-performance-2016-09.yaml';
 
 export function tempProject(): string {

@@ -1,0 +1,139 @@
+/**
+ * The `committee-papers` command runs the CLI from its one-file bundle with V8's code cache
+ * (src/bundle/). The bundle must make the same papers as the modules it was made from, and
+ * the cache must only ever be a shortcut: saved after a good build, taken only for the bundle
+ * it was made from, and replaced when it does not fit.
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cliModules, example, root, run, tempProject } from './support/project.js';
+
+const outputs = ['camhs-contract-performance-2016-09.docx', 'camhs-contract-performance-2016-09.pdf'];
+
+function read(dir: string, out: string): Buffer[] {
+  return outputs.map((f) => readFileSync(path.join(dir, out, f)));
+}
+
+describe('the command, from its bundle', () => {
+  it('writes the same bytes as the CLI run from its modules', () => {
+    const dir = tempProject();
+    const a = run(dir, ['build', example, '--out', 'from-bundle']);
+    expect(a.status, a.stderr).toBe(0);
+    const b = spawnSync(process.execPath, [cliModules, 'build', example, '--out', 'from-modules'], { cwd: dir, encoding: 'utf8' });
+    expect(b.status, b.stderr).toBe(0);
+    const [docxA, pdfA] = read(dir, 'from-bundle');
+    const [docxB, pdfB] = read(dir, 'from-modules');
+    expect(docxA.equals(docxB)).toBe(true);
+    expect(pdfA.equals(pdfB)).toBe(true);
+  });
+});
+
+describe('the code cache of the bundle', () => {
+  // A copy of the built program of its own, so that other tests' runs do not touch its cache.
+  let install: string;
+  let project: string;
+  let bin: string;
+  let bundle: string;
+  let cache: string;
+  const build = (out: string) => spawnSync(process.execPath, [bin, 'build', example, '--out', out], { cwd: project, encoding: 'utf8' });
+  const bundleHash = () => createHash('sha256').update(readFileSync(bundle)).digest();
+
+  beforeAll(() => {
+    install = mkdtempSync(path.join(tmpdir(), 'committee-papers-install-'));
+    cpSync(path.join(root, 'dist'), path.join(install, 'dist'), { recursive: true, filter: (src) => !src.endsWith('.cache') });
+    symlinkSync(path.join(root, 'node_modules'), path.join(install, 'node_modules'), 'dir');
+    writeFileSync(path.join(install, 'package.json'), readFileSync(path.join(root, 'package.json')));
+    project = tempProject();
+    bin = path.join(install, 'dist', 'cli', 'bin.js');
+    bundle = path.join(install, 'dist', 'bundled', 'cli.cjs');
+    cache = `${bundle}.cache`;
+  });
+
+  it('is not saved by a run that builds nothing', () => {
+    const r = spawnSync(process.execPath, [bin, 'check', example], { cwd: project, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(existsSync(cache)).toBe(false);
+  });
+
+  it('is saved after a good build, marked with the hash of its bundle, and taken as it is by the next build', () => {
+    const first = build('first');
+    expect(first.status, first.stderr).toBe(0);
+    const saved = readFileSync(cache);
+    expect(saved.subarray(0, 32).equals(bundleHash())).toBe(true);
+    expect(saved.length).toBeGreaterThan(1_000_000);
+
+    // Taken: a run that found no usable cache would save a new one after its build. This also
+    // shows that the build's change to V8's heap flag was undone before the cache was made (V8
+    // rejects a cache made under other flags).
+    const second = build('second');
+    expect(second.status, second.stderr).toBe(0);
+    expect(readFileSync(cache).equals(saved)).toBe(true);
+    const [docx1, pdf1] = read(project, 'first');
+    const [docx2, pdf2] = read(project, 'second');
+    expect(docx2.equals(docx1)).toBe(true);
+    expect(pdf2.equals(pdf1)).toBe(true);
+  });
+
+  it('is set aside when it was made for another bundle, and replaced', () => {
+    const saved = readFileSync(cache);
+    writeFileSync(cache, Buffer.concat([Buffer.alloc(32), saved.subarray(32)]));
+    const r = build('other-hash');
+    expect(r.status, r.stderr).toBe(0);
+    expect(readFileSync(cache).subarray(0, 32).equals(bundleHash())).toBe(true);
+    const [docx1, pdf1] = read(project, 'first');
+    const [docx, pdf] = read(project, 'other-hash');
+    expect(docx.equals(docx1)).toBe(true);
+    expect(pdf.equals(pdf1)).toBe(true);
+  });
+
+  it('is not needed: without the bundle the command runs the CLI from its modules', () => {
+    renameSync(path.join(install, 'dist', 'bundled'), path.join(install, 'dist', 'bundled-away'));
+    const r = build('no-bundle');
+    expect(r.status, r.stderr).toBe(0);
+    const [docx1, pdf1] = read(project, 'first');
+    const [docx, pdf] = read(project, 'no-bundle');
+    expect(docx.equals(docx1)).toBe(true);
+    expect(pdf.equals(pdf1)).toBe(true);
+  });
+});
+
+describe('runBundle', () => {
+  const load = pathToFileURL(path.join(root, 'dist', 'bundle', 'load.js')).href;
+  // Runs `file` with runBundle in a process of its own; the bundle prints what it computes.
+  const runFile = (file: string) => {
+    const driver = `import { runBundle } from ${JSON.stringify(load)};
+const r = runBundle(${JSON.stringify(file)}, { cacheWorthSaving: () => true, restoreFlags() {} });
+process.stderr.write(JSON.stringify(r ?? null));`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', driver], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    return { printed: r.stdout.trim(), ran: JSON.parse(r.stderr) as { cached: boolean } | null };
+  };
+  const program = (word: string) => `#!/usr/bin/env node\nfunction say() { return ${JSON.stringify(word)} + " " + __filename.endsWith("b.cjs"); }\nconsole.log(say());\n`;
+
+  it('runs a CommonJS file as its main module would run, and takes back the code it cached', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'committee-papers-bundle-'));
+    const file = path.join(dir, 'b.cjs');
+    writeFileSync(file, program('alpha'));
+    expect(runFile(file)).toEqual({ printed: 'alpha true', ran: { cached: false } });
+    expect(runFile(file)).toEqual({ printed: 'alpha true', ran: { cached: true } });
+  });
+
+  it('does not take code cached for another file of the same length (V8 compares only lengths)', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'committee-papers-bundle-'));
+    const file = path.join(dir, 'b.cjs');
+    writeFileSync(file, program('alpha'));
+    runFile(file);
+    writeFileSync(file, program('gamma'));
+    expect(runFile(file)).toEqual({ printed: 'gamma true', ran: { cached: false } });
+    expect(runFile(file)).toEqual({ printed: 'gamma true', ran: { cached: true } });
+  });
+
+  it('says there is no bundle rather than failing when the file is missing', () => {
+    expect(runFile(path.join(tmpdir(), 'no-such-bundle.cjs'))).toEqual({ printed: '', ran: null });
+  });
+});
