@@ -91,6 +91,22 @@ describe('the code cache of the bundle', () => {
     expect(pdf.equals(pdf1)).toBe(true);
   });
 
+  it('is saved for each kind of worker thread, which starts from its own bundle', () => {
+    // --jobs 3: a lane on the main thread with a chart worker, and a lane on a batch worker.
+    const r = spawnSync(process.execPath, [bin, 'build', 'data', '--jobs', '3', '--out', 'batch'], { cwd: project, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/built 3 of 3 papers .* with 3 jobs/);
+    for (const name of ['chart-worker', 'batch-worker']) {
+      const file = path.join(install, 'dist', 'bundled', `${name}.cjs`);
+      const saved = readFileSync(`${file}.cache`);
+      expect(saved.subarray(0, 32).equals(createHash('sha256').update(readFileSync(file)).digest()), name).toBe(true);
+    }
+    const [docx1, pdf1] = read(project, 'first');
+    const [docx, pdf] = read(project, 'batch');
+    expect(docx.equals(docx1)).toBe(true);
+    expect(pdf.equals(pdf1)).toBe(true);
+  });
+
   it('is not needed: without the bundle the command runs the CLI from its modules', () => {
     renameSync(path.join(install, 'dist', 'bundled'), path.join(install, 'dist', 'bundled-away'));
     const r = build('no-bundle');
@@ -107,8 +123,9 @@ describe('runBundle', () => {
   // Runs `file` with runBundle in a process of its own; the bundle prints what it computes.
   const runFile = (file: string) => {
     const driver = `import { runBundle } from ${JSON.stringify(load)};
-const r = runBundle(${JSON.stringify(file)}, { cacheWorthSaving: () => true, restoreFlags() {} });
-process.stderr.write(JSON.stringify(r ?? null));`;
+const r = runBundle(${JSON.stringify(file)});
+process.stderr.write(JSON.stringify(r ? { cached: r.cached } : null));
+process.on('exit', () => r?.saveCache());`;
     const r = spawnSync(process.execPath, ['--input-type=module', '-e', driver], { encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
     return { printed: r.stdout.trim(), ran: JSON.parse(r.stderr) as { cached: boolean } | null };

@@ -3,6 +3,7 @@
  * time, each answered by its id. Its charts go to a chart worker of its own if the lane has one.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { codeCacheCheckpoint } from '../bundle/running.js';
 import { allowChartWorker } from '../charts/worker-client.js';
 import { buildOne, type BuildOneOptions } from './build-one.js';
 import type { LanePlan } from './pool.js';
@@ -11,7 +12,10 @@ allowChartWorker((workerData as LanePlan | undefined)?.chartWorker === true, tru
 
 parentPort!.on('message', async (msg: { id: number; file: string; opts: BuildOneOptions }) => {
   try {
-    parentPort!.postMessage({ id: msg.id, result: await buildOne(msg.file, msg.opts) });
+    const result = await buildOne(msg.file, msg.opts);
+    // Before the answer: once the last paper is answered, the thread may be ended at any time.
+    codeCacheCheckpoint();
+    parentPort!.postMessage({ id: msg.id, result });
   } catch (e) {
     parentPort!.postMessage({ id: msg.id, error: (e as Error).stack ?? String(e) });
   }

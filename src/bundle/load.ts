@@ -1,36 +1,33 @@
 /**
  * Runs a CommonJS bundle (bundle/make.ts) with V8's code cache: the bytecode of every
- * function a run compiled, saved beside the bundle after a run that used most of the program,
+ * function a run compiled, saved beside the bundle once a run has used most of the program,
  * and handed back to V8 at the next start so that it compiles almost nothing.
  *
  * The cache is only ever a shortcut: V8 checks it against its own version and flags and
  * rejects it if they differ; this module checks it against the bundle's own hash (V8 checks
  * only the source's length). Without a usable cache the bundle is compiled as usual, and the
- * run may write a new cache when it ends. A cache that cannot be written (a read-only install)
- * is not an error.
+ * run may save a new cache. A cache that cannot be written (a read-only install) is not an
+ * error.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { threadId } from 'node:worker_threads';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Script } from 'node:vm';
+import { setRunningBundle } from './running.js';
 
 const HASH_BYTES = 32;
 
 export interface BundleRun {
   /** Whether V8 took the saved code cache. */
   cached: boolean;
-}
-
-export interface BundleOptions {
   /**
-   * Asked when the process exits, if the run had no usable cache: whether this run compiled
-   * enough of the program to be worth caching (a help text or a failed run is not).
+   * Saves the code compiled so far as the bundle's cache, unless the run took a cache (it is
+   * then already saved) or has saved one. V8's flags must be as they were when the run began.
    */
-  cacheWorthSaving(exitCode: number): boolean;
-  /** Undoes what the run changed in V8's flags, which a cache records and checks. */
-  restoreFlags(): void;
+  saveCache(): void;
 }
 
 function cacheFile(bundle: string): string {
@@ -46,7 +43,7 @@ function savedCache(bundle: string, hash: Buffer): Buffer | undefined {
   }
 }
 
-function saveCache(bundle: string, hash: Buffer, data: Buffer): void {
+function writeCache(bundle: string, hash: Buffer, data: Buffer): void {
   const file = cacheFile(bundle);
   const tmp = `${file}.${process.pid}.${threadId}.tmp`;
   try {
@@ -58,32 +55,31 @@ function saveCache(bundle: string, hash: Buffer, data: Buffer): void {
 }
 
 /**
- * Runs `bundle` (a file made by bundle/make.ts) as the main module would run, or returns
- * undefined if there is no such file (the program was built without its bundle).
+ * Runs `bundle` (a file made by bundle/make.ts) as the main module of this thread would run,
+ * or returns undefined if there is no such file (the program was built without its bundle).
+ * Code in the bundle may save the cache at a point of its choosing (running.ts).
  */
-export function runBundle(bundle: string, options: BundleOptions): BundleRun | undefined {
-  if (!existsSync(bundle)) return undefined;
-  const bytes = readFileSync(bundle);
+export function runBundle(bundle: string | URL): BundleRun | undefined {
+  const file = bundle instanceof URL ? fileURLToPath(bundle) : bundle;
+  if (!existsSync(file)) return undefined;
+  const bytes = readFileSync(file);
   // Hashed as bytes: hashing the string would encode it to UTF-8 again (6 times slower).
   const hash = createHash('sha256').update(bytes).digest();
   // As Node does for a main module: a first line starting #! is not JavaScript.
   const source = bytes.toString('utf8').replace(/^#!.*/, '');
-  const cachedData = savedCache(bundle, hash);
+  const cachedData = savedCache(file, hash);
   // The wrapper Node puts around a CommonJS module, on one line so that line numbers hold.
-  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
-    filename: bundle,
-    cachedData,
-  });
+  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: file, cachedData });
   const cached = cachedData !== undefined && !script.cachedDataRejected;
-  if (!cached) {
-    process.once('exit', (code) => {
-      if (!options.cacheWorthSaving(code)) return;
-      options.restoreFlags();
-      saveCache(bundle, hash, script.createCachedData());
-    });
-  }
+  let saved = cached;
+  const saveCache = () => {
+    if (saved) return;
+    saved = true;
+    writeCache(file, hash, script.createCachedData());
+  };
+  setRunningBundle({ dir: pathToFileURL(`${path.dirname(file)}${path.sep}`), saveCache });
   const module = { exports: {} };
   const run = script.runInThisContext() as (...args: unknown[]) => void;
-  run.call(module.exports, module.exports, createRequire(bundle), module, bundle, path.dirname(bundle));
-  return { cached };
+  run.call(module.exports, module.exports, createRequire(file), module, file, path.dirname(file));
+  return { cached, saveCache };
 }

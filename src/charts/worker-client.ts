@@ -22,11 +22,13 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { isMainThread, Worker } from 'node:worker_threads';
+import { workerEntry } from '../bundle/running.js';
 import { ChartError, noPng, pngFailure } from './errors.js';
 import { keepRasterizerMemory } from './png.js';
 import type { ChartInput, DrawnChart, VegaDrawing } from './render.js';
 
-const WORKER_FILE = new URL('./worker.js', import.meta.url);
+/** worker.ts, or its bundle when the CLI runs from its bundle. */
+const WORKER_FILE = workerEntry(new URL('./worker.js', import.meta.url), 'chart-worker');
 
 interface Job {
   input: ChartInput;

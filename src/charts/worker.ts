@@ -6,6 +6,7 @@
  * only its DOCX for the PNGs.
  */
 import { parentPort } from 'node:worker_threads';
+import { codeCacheCheckpoint } from '../bundle/running.js';
 import { ChartError } from './errors.js';
 import { rasterize } from './png.js';
 import { drawVega, loadEngine, type ChartInput } from './render.js';
@@ -18,6 +19,7 @@ async function drawNext(): Promise<void> {
   const { id, input } = charts.shift()!;
   try {
     const drawn = await drawVega(input);
+    drawnAny = true;
     port.postMessage({ id, type: 'drawn', drawn });
     if (input.png !== false) rasterizeAndSend(id, drawn.svg);
   } catch (e) {
@@ -26,13 +28,27 @@ async function drawNext(): Promise<void> {
   }
 }
 
+let pngsPending = 0;
+let drawnAny = false;
+
+/** The first time the thread has nothing to do after drawing: it has compiled what drawing needs. */
+function whenIdle(): void {
+  if (drawnAny && pngsPending === 0 && charts.length === 0) codeCacheCheckpoint();
+}
+
 /** The chart's PNG, on libuv's thread pool (png.ts limits how many are made at once). */
 function rasterizeAndSend(id: number, svg: string): void {
-  rasterize(svg).then(
-    // Copied to the main thread, not transferred: a small PNG may sit in the Buffer pool.
-    (png) => port.postMessage({ id, type: 'png', png }),
-    (e: unknown) => port.postMessage({ id, type: 'pngFailed', message: e instanceof Error ? e.message : String(e) }),
-  );
+  pngsPending++;
+  rasterize(svg)
+    .then(
+      // Copied to the main thread, not transferred: a small PNG may sit in the Buffer pool.
+      (png) => port.postMessage({ id, type: 'png', png }),
+      (e: unknown) => port.postMessage({ id, type: 'pngFailed', message: e instanceof Error ? e.message : String(e) }),
+    )
+    .finally(() => {
+      pngsPending--;
+      whenIdle();
+    });
 }
 
 async function drawAll(): Promise<void> {
@@ -43,6 +59,7 @@ async function drawAll(): Promise<void> {
   } finally {
     drawing = false;
   }
+  whenIdle();
 }
 
 /**
