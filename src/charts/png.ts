@@ -15,23 +15,26 @@ import { isMainThread } from 'node:worker_threads';
 import zlib from 'node:zlib';
 import { fontFiles } from '../fonts/files.js';
 import { crc32 } from '../output/crc32.js';
+import { textAsPaths } from './text-paths.js';
 import { FONT_FAMILY } from './theme.js';
 
 type ResvgModule = typeof import('@resvg/resvg-js');
 
 /**
- * resvg's options. It reads every font file it is given at each render, so the italic
- * faces are given only to an SVG that asks for italic (or oblique) text: every other text
- * matches the regular and bold faces either way, so the pixels are the same.
+ * resvg's options. It reads every font file it is given at each render: an SVG without text
+ * (its text turned into outlines, text-paths.ts) is given none, and the italic faces are
+ * given only to an SVG that asks for italic (or oblique) text: every other text matches the
+ * regular and bold faces either way, so the pixels are the same.
  */
 export function resvgOptions(svg: string) {
-  const italic = /italic|oblique/i.test(svg);
+  const text = svg.includes('<text');
+  const italic = text && /italic|oblique/i.test(svg);
   return {
     fitTo: { mode: 'zoom' as const, value: 2 },
     background: 'white',
     font: {
       loadSystemFonts: false,
-      fontFiles: italic ? Object.values(fontFiles) : [fontFiles.regular, fontFiles.bold],
+      fontFiles: !text ? [] : italic ? Object.values(fontFiles) : [fontFiles.regular, fontFiles.bold],
       defaultFontFamily: FONT_FAMILY,
       sansSerifFamily: FONT_FAMILY,
     },
@@ -148,7 +151,8 @@ export async function rasterize(svg: string): Promise<Uint8Array> {
   if (atOnce >= MAX_AT_ONCE) await new Promise<void>((resolve) => waiting.push(resolve));
   atOnce++;
   try {
-    const image = await renderAsync(svg, resvgOptions(svg));
+    const drawn = textAsPaths(svg) ?? svg;
+    const image = await renderAsync(drawn, resvgOptions(drawn));
     return await encodePng(image.pixels, image.width, image.height);
   } finally {
     atOnce--;

@@ -37,7 +37,7 @@ function font(style: FontStyle): FontkitFont {
 const emCache = new Map<string, number>();
 const EM_CACHE_LIMIT = 20_000;
 
-function isBold(weight: unknown): boolean {
+export function isBold(weight: unknown): boolean {
   if (weight == null) return false;
   if (typeof weight === 'number') return weight >= 600;
   const w = String(weight).trim().toLowerCase();
@@ -46,7 +46,7 @@ function isBold(weight: unknown): boolean {
   return Number.isFinite(n) && n >= 600;
 }
 
-function isItalic(style: unknown): boolean {
+export function isItalic(style: unknown): boolean {
   const s = String(style ?? '').toLowerCase();
   return s === 'italic' || s === 'oblique';
 }

@@ -31,7 +31,7 @@ async function drawNext(): Promise<void> {
 let pngsPending = 0;
 let drawnAny = false;
 
-/** The first time the thread has nothing to do after drawing: it has compiled what drawing needs. */
+/** Whenever the thread has nothing left to do after drawing: by the first time, it has compiled what drawing needs. */
 function whenIdle(): void {
   if (drawnAny && pngsPending === 0 && charts.length === 0) codeCacheCheckpoint();
 }
