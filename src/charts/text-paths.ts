@@ -75,35 +75,52 @@ function single(value: string | undefined, fallback: number): number {
   return m ? Number(m[1]) : NaN;
 }
 
-/** A string's glyphs, each outline at its pen position (font units), by style, anchor and string. */
-const runs = new Map<string, string>();
-const RUNS_LIMIT = 20_000;
+/** A string's glyphs laid out: each glyph's id and where its outline goes (font units). */
+interface Run {
+  ids: number[];
+  x: number[];
+  y: number[];
+}
 
-function glyphsOf(style: FontStyle, anchor: 'start' | 'middle' | 'end', text: string): string {
+/** Runs by style, anchor and string: chart labels repeat from chart to chart and paper to paper. */
+const runs = new Map<string, Run>();
+const RUNS_LIMIT = 5_000;
+
+function runOf(style: FontStyle, anchor: 'start' | 'middle' | 'end', text: string): Run {
   const key = `${style}\u0000${anchor}\u0000${text}`;
-  let glyphs = runs.get(key);
-  if (glyphs !== undefined) return glyphs;
-  const font = face(style);
-  // As text-metrics.ts does: the run's glyphs made afresh, so that its layout never depends
-  // on what was laid out before (fontkit hides a soft hyphen only in a fresh glyph object).
-  font._glyphs = {};
-  const run = text === '' ? undefined : font.layout(text);
-  let pen = run === undefined ? 0 : anchor === 'end' ? -run.advanceWidth : anchor === 'middle' ? -run.advanceWidth / 2 : 0;
-  glyphs = '';
-  for (const [i, glyph] of (run?.glyphs ?? []).entries()) {
-    const position = run!.positions[i]!;
-    const outlineKey = `${style} ${glyph.id}`;
-    let d = outlines.get(outlineKey);
-    if (d === undefined) {
-      d = glyph.path.toSVG();
-      outlines.set(outlineKey, d);
+  let run = runs.get(key);
+  if (run !== undefined) return run;
+  run = { ids: [], x: [], y: [] };
+  if (text !== '') {
+    const font = face(style);
+    // As text-metrics.ts does: the run's glyphs made afresh, so that its layout never depends
+    // on what was laid out before (fontkit hides a soft hyphen only in a fresh glyph object).
+    font._glyphs = {};
+    const laid = font.layout(text);
+    let pen = anchor === 'end' ? -laid.advanceWidth : anchor === 'middle' ? -laid.advanceWidth / 2 : 0;
+    for (const [i, glyph] of laid.glyphs.entries()) {
+      const position = laid.positions[i]!;
+      const key = `${style} ${glyph.id}`;
+      if (!outlines.has(key)) outlines.set(key, glyph.path.toSVG());
+      run.ids.push(glyph.id);
+      run.x.push(pen + position.xOffset);
+      run.y.push(position.yOffset);
+      pen += position.xAdvance;
     }
-    if (d) glyphs += `<path transform="translate(${pen + position.xOffset},${position.yOffset})" d="${d}"/>`;
-    pen += position.xAdvance;
   }
   if (runs.size >= RUNS_LIMIT) runs.clear();
-  runs.set(key, glyphs);
-  return glyphs;
+  runs.set(key, run);
+  return run;
+}
+
+/** The glyph outlines of `run`, each at its place. */
+function glyphPaths(style: FontStyle, run: Run): string {
+  let out = '';
+  for (let i = 0; i < run.ids.length; i++) {
+    const d = outlines.get(`${style} ${run.ids[i]}`);
+    if (d) out += `<path transform="translate(${run.x[i]},${run.y[i]})" d="${d}"/>`;
+  }
+  return out;
 }
 
 /** The outlines of one `<text>`, as a group in its place; null if it is not text this knows. */
@@ -127,7 +144,7 @@ function outlined(attrText: string, content: string): string | null {
 
   const style = fontStyle(isBold(attrs.get('font-weight')), isItalic(attrs.get('font-style')));
   const font = face(style);
-  const glyphs = glyphsOf(style, anchor, text);
+  const glyphs = glyphPaths(style, runOf(style, anchor, text));
   const scale = size / font.unitsPerEm;
   const place = `${attrs.get('transform') ?? ''} translate(${x},${y}) scale(${scale},${-scale})`.trim();
   const paint = ['fill', 'fill-opacity', 'opacity']
