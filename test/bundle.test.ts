@@ -15,8 +15,9 @@ import { cliModules, example, root, run, tempProject } from './support/project.j
 
 const outputs = ['camhs-contract-performance-2016-09.docx', 'camhs-contract-performance-2016-09.pdf'];
 
-function read(dir: string, out: string): Buffer[] {
-  return outputs.map((f) => readFileSync(path.join(dir, out, f)));
+/** The example's DOCX and PDF in `dir/a` and `dir/b` are the same bytes. */
+function expectSameOutputs(dir: string, a: string, b: string): void {
+  for (const f of outputs) expect(readFileSync(path.join(dir, a, f)).equals(readFileSync(path.join(dir, b, f))), `${a}/${f} and ${b}/${f}`).toBe(true);
 }
 
 describe('the command, from its bundle', () => {
@@ -26,10 +27,7 @@ describe('the command, from its bundle', () => {
     expect(a.status, a.stderr).toBe(0);
     const b = spawnSync(process.execPath, [cliModules, 'build', example, '--out', 'from-modules'], { cwd: dir, encoding: 'utf8' });
     expect(b.status, b.stderr).toBe(0);
-    const [docxA, pdfA] = read(dir, 'from-bundle');
-    const [docxB, pdfB] = read(dir, 'from-modules');
-    expect(docxA.equals(docxB)).toBe(true);
-    expect(pdfA.equals(pdfB)).toBe(true);
+    expectSameOutputs(dir, 'from-bundle', 'from-modules');
   });
 });
 
@@ -73,10 +71,7 @@ describe('the code cache of the bundle', () => {
     const second = build('second');
     expect(second.status, second.stderr).toBe(0);
     expect(readFileSync(cache).equals(saved)).toBe(true);
-    const [docx1, pdf1] = read(project, 'first');
-    const [docx2, pdf2] = read(project, 'second');
-    expect(docx2.equals(docx1)).toBe(true);
-    expect(pdf2.equals(pdf1)).toBe(true);
+    expectSameOutputs(project, 'first', 'second');
   });
 
   it('is set aside when it was made for another bundle, and replaced', () => {
@@ -85,10 +80,7 @@ describe('the code cache of the bundle', () => {
     const r = build('other-hash');
     expect(r.status, r.stderr).toBe(0);
     expect(readFileSync(cache).subarray(0, 32).equals(bundleHash())).toBe(true);
-    const [docx1, pdf1] = read(project, 'first');
-    const [docx, pdf] = read(project, 'other-hash');
-    expect(docx.equals(docx1)).toBe(true);
-    expect(pdf.equals(pdf1)).toBe(true);
+    expectSameOutputs(project, 'first', 'other-hash');
   });
 
   it('is saved for each kind of worker thread, which starts from its own bundle', () => {
@@ -101,20 +93,14 @@ describe('the code cache of the bundle', () => {
       const saved = readFileSync(`${file}.cache`);
       expect(saved.subarray(0, 32).equals(createHash('sha256').update(readFileSync(file)).digest()), name).toBe(true);
     }
-    const [docx1, pdf1] = read(project, 'first');
-    const [docx, pdf] = read(project, 'batch');
-    expect(docx.equals(docx1)).toBe(true);
-    expect(pdf.equals(pdf1)).toBe(true);
+    expectSameOutputs(project, 'first', 'batch');
   });
 
   it('is not needed: without the bundle the command runs the CLI from its modules', () => {
     renameSync(path.join(install, 'dist', 'bundled'), path.join(install, 'dist', 'bundled-away'));
     const r = build('no-bundle');
     expect(r.status, r.stderr).toBe(0);
-    const [docx1, pdf1] = read(project, 'first');
-    const [docx, pdf] = read(project, 'no-bundle');
-    expect(docx.equals(docx1)).toBe(true);
-    expect(pdf.equals(pdf1)).toBe(true);
+    expectSameOutputs(project, 'first', 'no-bundle');
   });
 });
 

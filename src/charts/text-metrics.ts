@@ -22,16 +22,23 @@ export interface TextItem {
   [key: string]: unknown;
 }
 
-const fonts = new Map<FontStyle, FontkitFont>();
+const fonts = new Map<FontStyle, unknown>();
 
-function font(style: FontStyle): FontkitFont {
+/**
+ * The fontkit font of `style` that the charts lay their text out with (here, and for the
+ * PNG's outlines in text-paths.ts). Each layout starts from fresh glyph objects (below), so
+ * that what one laid out never changes what the other does.
+ */
+export function chartFont<F = FontkitFont>(style: FontStyle): F {
   let f = fonts.get(style);
   if (!f) {
-    f = openFace(style) as FontkitFont;
+    f = openFace(style);
     fonts.set(style, f);
   }
-  return f;
+  return f as F;
 }
+
+const font = (style: FontStyle) => chartFont(style);
 
 /** Width in em of each (style, string) pair measured so far. */
 const emCache = new Map<string, number>();

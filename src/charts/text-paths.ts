@@ -12,9 +12,8 @@
  * An SVG with any other text (tspans, per-glyph positions, baselines, strokes, spacing, font
  * properties set on a group...) is left as it is, and resvg draws it with the fonts.
  */
-import { openFace } from '../fonts/faces.js';
 import { fontStyle, type FontStyle } from '../fonts/files.js';
-import { isBold, isItalic } from './text-metrics.js';
+import { chartFont, isBold, isItalic } from './text-metrics.js';
 
 /** The bit of fontkit used here (fontkit ships no types). */
 interface GlyphRun {
@@ -28,18 +27,10 @@ interface FontkitFont {
   layout(text: string): GlyphRun;
 }
 
-const fonts = new Map<FontStyle, FontkitFont>();
 /** Each glyph's outline as SVG path data in font units (y up), by face and glyph id. */
 const outlines = new Map<string, string>();
 
-function face(style: FontStyle): FontkitFont {
-  let f = fonts.get(style);
-  if (!f) {
-    f = openFace(style) as FontkitFont;
-    fonts.set(style, f);
-  }
-  return f;
-}
+const face = (style: FontStyle) => chartFont<FontkitFont>(style);
 
 /** Attributes a `<text>` may have here; any other leaves the SVG as it is. */
 const TEXT_ATTRS = new Set(['transform', 'x', 'y', 'fill', 'fill-opacity', 'opacity', 'font-family', 'font-size', 'font-weight', 'font-style', 'text-anchor']);
