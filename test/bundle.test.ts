@@ -6,7 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -43,7 +43,7 @@ describe('the code cache of the bundle', () => {
 
   beforeAll(() => {
     install = mkdtempSync(path.join(tmpdir(), 'committee-papers-install-'));
-    cpSync(path.join(root, 'dist'), path.join(install, 'dist'), { recursive: true, filter: (src) => !src.endsWith('.cache') });
+    cpSync(path.join(root, 'dist'), path.join(install, 'dist'), { recursive: true, preserveTimestamps: true, filter: (src) => !src.endsWith('.cache') });
     symlinkSync(path.join(root, 'node_modules'), path.join(install, 'node_modules'), 'dir');
     writeFileSync(path.join(install, 'package.json'), readFileSync(path.join(root, 'package.json')));
     project = tempProject();
@@ -94,6 +94,22 @@ describe('the code cache of the bundle', () => {
       expect(saved.subarray(0, 32).equals(createHash('sha256').update(readFileSync(file)).digest()), name).toBe(true);
     }
     expectSameOutputs(project, 'first', 'batch');
+  });
+
+  it('is not used, nor is the bundle, when the modules were compiled after the bundle was made', () => {
+    const main = path.join(install, 'dist', 'cli', 'main.js');
+    const { atime, mtime } = statSync(main);
+    rmSync(cache, { force: true });
+    utimesSync(main, new Date(), new Date(Date.now() + 60_000));
+    try {
+      const r = build('stale-bundle');
+      expect(r.status, r.stderr).toBe(0);
+      // From the modules: a run from the bundle would have saved its cache after this build.
+      expect(existsSync(cache)).toBe(false);
+      expectSameOutputs(project, 'first', 'stale-bundle');
+    } finally {
+      utimesSync(main, atime, mtime);
+    }
   });
 
   it('is not needed: without the bundle the command runs the CLI from its modules', () => {
