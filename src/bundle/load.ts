@@ -10,7 +10,7 @@
  * error.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { threadId } from 'node:worker_threads';
@@ -61,8 +61,13 @@ function writeCache(bundle: string, hash: Buffer, data: Buffer): void {
  */
 export function runBundle(bundle: string | URL): BundleRun | undefined {
   const file = bundle instanceof URL ? fileURLToPath(bundle) : bundle;
-  if (!existsSync(file)) return undefined;
-  const bytes = readFileSync(file);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ENOENT') return undefined;
+    throw e;
+  }
   // Hashed as bytes: hashing the string would encode it to UTF-8 again (6 times slower).
   const hash = createHash('sha256').update(bytes).digest();
   // As Node does for a main module: a first line starting #! is not JavaScript.

@@ -14,6 +14,7 @@
  * from them, and so does the command if the bundles are missing.
  */
 import { rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
@@ -32,7 +33,6 @@ const ownModuleUrl: Plugin = {
   name: 'own-module-url',
   setup(b) {
     b.onLoad({ filter: /\.(c|m)?js$/ }, async (args) => {
-      const { readFile } = await import('node:fs/promises');
       const contents = await readFile(args.path, 'utf8');
       if (!contents.includes('import.meta.url')) return undefined;
       const rel = path.relative(BUNDLE_DIR, args.path).split(path.sep).join('/');

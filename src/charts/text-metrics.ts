@@ -38,8 +38,6 @@ export function chartFont<F = FontkitFont>(style: FontStyle): F {
   return f as F;
 }
 
-const font = (style: FontStyle) => chartFont(style);
-
 /** Width in em of each (style, string) pair measured so far. */
 const emCache = new Map<string, number>();
 const EM_CACHE_LIMIT = 20_000;
@@ -63,7 +61,7 @@ export function emWidth(text: string, style: FontStyle = 'regular'): number {
   const key = `${style}\u0000${text}`;
   let w = emCache.get(key);
   if (w === undefined) {
-    const f = font(style);
+    const f = chartFont(style);
     // fontkit hides a default ignorable character (the soft hyphen) only if the glyph object
     // it maps to was first made for it (Arimo's soft hyphen shares the hyphen's glyph), and
     // keeps those objects: each string is measured from none, so its width never depends on
@@ -98,6 +96,6 @@ export function measureTextWidth(item: TextItem, text: unknown): number {
 
 /** Open the fonts ahead of the first measurement (part of the engine warm-up). */
 export function preloadFonts(): void {
-  font('regular');
-  font('bold');
+  chartFont('regular');
+  chartFont('bold');
 }

@@ -31,6 +31,7 @@ interface FontkitFont {
 const outlines = new Map<string, string>();
 
 const face = (style: FontStyle) => chartFont<FontkitFont>(style);
+const outlineKey = (style: FontStyle, id: number) => `${style} ${id}`;
 
 /** Attributes a `<text>` may have here; any other leaves the SVG as it is. */
 const TEXT_ATTRS = new Set(['transform', 'x', 'y', 'fill', 'fill-opacity', 'opacity', 'font-family', 'font-size', 'font-weight', 'font-style', 'text-anchor']);
@@ -91,8 +92,8 @@ function runOf(style: FontStyle, anchor: 'start' | 'middle' | 'end', text: strin
     let pen = anchor === 'end' ? -laid.advanceWidth : anchor === 'middle' ? -laid.advanceWidth / 2 : 0;
     for (const [i, glyph] of laid.glyphs.entries()) {
       const position = laid.positions[i]!;
-      const key = `${style} ${glyph.id}`;
-      if (!outlines.has(key)) outlines.set(key, glyph.path.toSVG());
+      const known = outlineKey(style, glyph.id);
+      if (!outlines.has(known)) outlines.set(known, glyph.path.toSVG());
       run.ids.push(glyph.id);
       run.x.push(pen + position.xOffset);
       run.y.push(position.yOffset);
@@ -108,7 +109,7 @@ function runOf(style: FontStyle, anchor: 'start' | 'middle' | 'end', text: strin
 function glyphPaths(style: FontStyle, run: Run): string {
   let out = '';
   for (let i = 0; i < run.ids.length; i++) {
-    const d = outlines.get(`${style} ${run.ids[i]}`);
+    const d = outlines.get(outlineKey(style, run.ids[i]!));
     if (d) out += `<path transform="translate(${run.x[i]},${run.y[i]})" d="${d}"/>`;
   }
   return out;
