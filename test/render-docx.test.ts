@@ -10,6 +10,7 @@ import JSZip from 'jszip';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Block, Inline, Paper, Table } from '../src/document/model.js';
 import { renderDocx } from '../src/render/docx/index.js';
+import { zipEntries } from '../src/render/docx/zip.js';
 import { TALL_ROW_LINES, tallRowPaper } from './fixtures/pdf-papers.js';
 import { kentLayout, samplePaper, samplePng, sampleSvg } from './fixtures/sample-paper.js';
 
@@ -513,6 +514,44 @@ describe('determinism', () => {
       expect(zip.files[name]!.dir).toBe(false);
       expect(zip.files[name]!.date.toISOString(), name).toBe('2016-12-06T00:00:00.000Z');
     }
+  });
+});
+
+describe('zip packing', () => {
+  const date = new Date(Date.UTC(2016, 11, 6));
+  const enc = (s: string) => new TextEncoder().encode(s);
+  const read = async (zip: Uint8Array, name: string) => (await JSZip.loadAsync(zip)).files[name]!.async('string');
+  /** The compression method of the first entry, from its local header. */
+  const method = (zip: Uint8Array) => Buffer.from(zip).readUInt16LE(8);
+
+  it("takes a part's last packing only when its bytes are the same", async () => {
+    const name = 'word/zip-test.xml';
+    const one = zipEntries([{ name, data: enc('<a>one</a>') }], date);
+    expect(await read(one, name)).toBe('<a>one</a>');
+    // Same name, same length, other bytes.
+    expect(await read(zipEntries([{ name, data: enc('<a>two</a>') }], date), name)).toBe('<a>two</a>');
+    // The same bytes again give the same zip.
+    expect(Buffer.from(zipEntries([{ name, data: enc('<a>one</a>') }], date)).equals(Buffer.from(one))).toBe(true);
+  });
+
+  it('is not misled by a caller that reuses its array', async () => {
+    const name = 'word/zip-reused.xml';
+    const data = enc('<a>ten</a>');
+    zipEntries([{ name, data }], date);
+    data.set(enc('six'), 3);
+    expect(await read(zipEntries([{ name, data }], date), name)).toBe('<a>six</a>');
+  });
+
+  it('stores or compresses the same bytes as each call asks', async () => {
+    const name = 'word/media/zip-test.png';
+    const data = enc('x'.repeat(200));
+    const stored = zipEntries([{ name, data, store: true }], date);
+    const deflated = zipEntries([{ name, data }], date);
+    expect([method(stored), method(deflated)]).toEqual([0, 8]);
+    expect(deflated.length).toBeLessThan(stored.length);
+    expect(await read(stored, name)).toBe('x'.repeat(200));
+    expect(await read(deflated, name)).toBe('x'.repeat(200));
+    expect(method(zipEntries([{ name, data, store: true }], date))).toBe(0);
   });
 });
 
