@@ -4,14 +4,14 @@
  * the cache must only ever be a shortcut: saved after a good build, taken only for the bundle
  * it was made from, and replaced when it does not fit.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cliModules, example, root, run, tempProject } from './support/project.js';
+import { cliModules, edit, example, root, run, tempProject } from './support/project.js';
 
 const outputs = ['camhs-contract-performance-2016-09.docx', 'camhs-contract-performance-2016-09.pdf'];
 
@@ -94,6 +94,33 @@ describe('the code cache of the bundle', () => {
       expect(saved.subarray(0, 32).equals(createHash('sha256').update(readFileSync(file)).digest()), name).toBe(true);
     }
     expectSameOutputs(project, 'first', 'batch');
+  });
+
+  it('is saved for the PDF worker of build --watch, whose PDFs are the same bytes', async () => {
+    const watcher = spawn(process.execPath, [bin, 'build', example, '--watch', '--out', 'watch'], { cwd: project });
+    let out = '';
+    watcher.stdout.on('data', (d) => (out += d));
+    watcher.stderr.on('data', (d) => (out += d));
+    const until = async (done: () => boolean, what: string) => {
+      for (let i = 0; i < 600 && !done(); i++) await new Promise((r) => setTimeout(r, 100));
+      if (!done()) throw new Error(`timed out waiting for ${what}; output so far:\n${out}`);
+    };
+    const rebuilt = () => (out.match(/^rebuilt /gm) ?? []).length;
+    const file = path.join(install, 'dist', 'bundled', 'pdf-worker.cjs');
+    try {
+      await until(() => /^watching/m.test(out), 'the watcher');
+      // The worker saves its cache once it has got ready on the first paper, and is used from then on.
+      await until(() => existsSync(`${file}.cache`), 'the PDF worker\'s cache');
+      const saved = readFileSync(`${file}.cache`);
+      expect(saved.subarray(0, 32).equals(createHash('sha256').update(readFileSync(file)).digest())).toBe(true);
+      edit(project, example, 'openCases: 7859', 'openCases: 7860');
+      await until(() => rebuilt() >= 2, 'a rebuild');
+      edit(project, example, 'openCases: 7860', 'openCases: 7859');
+      await until(() => rebuilt() >= 3, 'a second rebuild');
+    } finally {
+      watcher.kill();
+    }
+    expectSameOutputs(project, 'first', 'watch');
   });
 
   it('is not used, nor is the bundle, when the modules were compiled after the bundle was made', () => {

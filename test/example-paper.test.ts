@@ -176,6 +176,58 @@ describe('charts of the example paper', () => {
     }
   });
 
+  // build --watch renders its PDFs on the PDF worker once that is ready (render/pdf/worker-client.ts).
+  it('gives the same PDF from the PDF worker, fails an inaccessible paper there as here, and goes on without the worker once it stops', () => {
+    const layout = 'templates/layouts/kent-cabinet-committee/layout.yaml';
+    const script = `
+      const dist = ${JSON.stringify(path.join(root, 'dist'))};
+      const { buildOne } = await import(dist + '/batch/build-one.js');
+      const { allowPdfWorker, pdfWorker } = await import(dist + '/render/pdf/worker-client.js');
+      const { readFileSync, writeFileSync } = await import('node:fs');
+      const build = async (out, formats = ['docx', 'pdf']) => buildOne(${JSON.stringify(example)}, { out, formats, write: true });
+      const pdfOf = (out) => readFileSync(out + '/camhs-contract-performance-2016-09.pdf').toString('base64');
+      const rendered = () => pdfWorker()?.rendered ?? 0;
+      allowPdfWorker(true);
+      const runs = [];
+      for (let i = 0; i < 20 && rendered() === 0; i++) {
+        const r = await build('out-pdfw-' + i);
+        if (!r.ok) throw new Error(JSON.stringify(r.problems));
+        runs.push({ worker: rendered(), pdf: pdfOf('out-pdfw-' + i) });
+        if (rendered() === 0) await new Promise((resolve) => setTimeout(resolve, 500)); // time for the worker to get ready
+      }
+      const layout = readFileSync(${JSON.stringify(layout)}, 'utf8');
+      writeFileSync(${JSON.stringify(layout)}, layout.replace('lang: en-GB', 'lang: ""'));
+      const bad = await build('out-pdfw-bad', ['pdf']);
+      writeFileSync(${JSON.stringify(layout)}, layout);
+      const good = await build('out-pdfw-good');
+      const beforeStop = rendered();
+      // The worker stops while it renders a paper.
+      const worker = pdfWorker();
+      const render = worker.render.bind(worker);
+      worker.render = (paper) => { const pdf = render(paper); void worker.worker.terminate(); return pdf; };
+      const stopped = await build('out-pdfw-stopped');
+      const after = await build('out-pdfw-after');
+      process.stdout.write(JSON.stringify({
+        runs, bad: bad.problems.map((p) => p.message), good: good.ok && pdfOf('out-pdfw-good'), beforeStop,
+        stopped: stopped.ok && pdfOf('out-pdfw-stopped'), after: after.ok && pdfOf('out-pdfw-after'), afterStop: rendered(),
+      }));`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 28 });
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { runs: { worker: number; pdf: string }[]; bad: string[]; good: string; beforeStop: number; stopped: string; after: string; afterStop: number };
+    const published = readFileSync(pdf).toString('base64');
+    expect(out.runs[0]!.worker).toBe(0);
+    expect(out.runs.at(-1)!.worker).toBe(1);
+    for (const x of out.runs) expect(x.pdf === published, 'PDF').toBe(true);
+    // The worker refused the paper with the user's message, and took the next one.
+    expect(out.bad.join('\n')).toMatch(/not written, as it would not be accessible: .*language/);
+    expect(out.beforeStop).toBe(2);
+    expect(out.good === published, 'PDF after a refused paper').toBe(true);
+    // Stopped with a paper in hand: that PDF and the next are made on the main thread, the same bytes.
+    expect(out.afterStop).toBe(2);
+    expect(out.stopped === published, 'PDF the worker did not finish').toBe(true);
+    expect(out.after === published, 'PDF without the worker').toBe(true);
+  });
+
   // A batch lane hands every chart to its chart worker from the first paper on (batch/pool.ts).
   it('gives the same DOCX and PDF when a batch lane hands its first paper\'s charts to the worker', () => {
     const script = `

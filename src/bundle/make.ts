@@ -1,6 +1,6 @@
 /**
- * Build step (`npm run build`, after tsc): the CLI's main thread, its chart worker and its
- * batch worker, each as one CommonJS file in dist/bundled/, which `committee-papers`
+ * Build step (`npm run build`, after tsc): the CLI's main thread, its chart worker, its
+ * batch worker and its PDF worker, each as one CommonJS file in dist/bundled/, which `committee-papers`
  * (dist/cli/bin.js) and the worker threads it starts run with V8's code cache (load.ts).
  *
  * Why: a cold run of the example spent some 0.45 s of its 2.2 s finding, reading and
@@ -41,11 +41,12 @@ const ownModuleUrl: Plugin = {
   },
 };
 
-/** The bundles: the CLI's main thread and its two kinds of worker thread, each from its module under dist/. */
+/** The bundles: the CLI's main thread and its three kinds of worker thread, each from its module under dist/. */
 const BUNDLES = [
   { name: 'cli', entry: 'cli/main.js' },
   { name: 'chart-worker', entry: 'charts/worker.js' },
   { name: 'batch-worker', entry: 'batch/worker.js' },
+  { name: 'pdf-worker', entry: 'render/pdf/worker.js' },
 ] as const;
 
 /**

@@ -23,7 +23,7 @@ export function setRunningBundle(running: RunningBundle): void {
 }
 
 /** The entry file of a worker thread: its bundle's starter when this code runs from a bundle, else `module`. */
-export function workerEntry(module: URL, bundle: 'chart-worker' | 'batch-worker'): URL {
+export function workerEntry(module: URL, bundle: 'chart-worker' | 'batch-worker' | 'pdf-worker'): URL {
   const running = (globalThis as Holder)[KEY];
   return running ? new URL(`${bundle}.mjs`, running.dir) : module;
 }

@@ -21,8 +21,9 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { isMainThread, Worker } from 'node:worker_threads';
+import { isMainThread, type Worker } from 'node:worker_threads';
 import { workerEntry } from '../bundle/running.js';
+import { startWorker } from '../bundle/start-worker.js';
 import { ChartError, noPng, pngFailure } from './errors.js';
 import { keepRasterizerMemory } from './png.js';
 import type { ChartInput, DrawnChart, VegaDrawing } from './render.js';
@@ -59,6 +60,7 @@ export class ChartWorker {
   }
 
   private start(): Worker {
+    keepRasterizerMemory();
     const worker = startWorker(WORKER_FILE);
     worker.on('message', (msg: Message) => this.receive(msg));
     const fail = (err: Error) => {
@@ -142,42 +144,6 @@ export class ChartWorker {
       this.jobs.set(id, { input, drawn, failed, png: undefined });
       worker.postMessage({ id, input });
     });
-  }
-}
-
-/** The parent's node options less code given on the command line (-e, --print, --input-type): the worker runs a file. */
-function withoutCode(args: readonly string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (/^--(input-type|eval|print)=/.test(arg)) continue;
-    if (/^(-e|--eval|-p|--print|-pe)$/.test(arg)) {
-      i++; // and its code
-      continue;
-    }
-    out.push(arg);
-  }
-  return out;
-}
-
-/**
- * A worker running `file` with the parent's node options, less those node refuses a worker.
- * Given no execArgv, a worker shares the parent's options and node checks none, so that is
- * how it starts unless there is code to leave out. Given some, node refuses code (-e) and
- * options that are the whole process's (V8 flags such as --max-semi-space-size or
- * --perf-basic-prof), and names them: those are left out (or all, if it names none given).
- */
-function startWorker(file: URL): Worker {
-  keepRasterizerMemory();
-  const args = withoutCode(process.execArgv);
-  if (args.length === process.execArgv.length) return new Worker(file);
-  try {
-    return new Worker(file, { execArgv: args });
-  } catch (err) {
-    if ((err as { code?: string }).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw err;
-    const named = (/flags:\s*(.*)$/s.exec((err as Error).message)?.[1] ?? '').split(/,\s*/);
-    const kept = args.filter((a) => !named.includes(a));
-    return new Worker(file, { execArgv: kept.length < args.length ? kept : [] });
   }
 }
 

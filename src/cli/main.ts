@@ -15,6 +15,7 @@ import { watchPapers } from './watch.js';
 import { diffReport } from './diff.js';
 import { buildPack } from './pack.js';
 import { keepHeapSmall } from './heap.js';
+import { allowPdfWorker } from '../render/pdf/worker-client.js';
 
 const HELP: Record<string, string> = {
   main: `committee-papers: committee papers (Word and PDF) from YAML figures and Handlebars wording
@@ -175,6 +176,8 @@ export async function main(argv: string[]): Promise<number> {
   if (values.watch) {
     if (command !== 'build') throw new UsageError('--watch goes with build');
     const dirs = [...new Set(files.map((f) => findTemplatesDir(f, values.templates)))];
+    // Rebuilds render the PDF on a thread of its own, once it is ready, while the DOCX is rendered here.
+    allowPdfWorker(true);
     watchPapers(files, dirs, async (f) => {
       const r = await buildOne(f, opts);
       report(r, opts.write);

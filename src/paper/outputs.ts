@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { InputError } from '../data/errors.js';
 import type { Paper } from '../document/model.js';
+import { pdfWorker, PdfWorkerGone } from '../render/pdf/worker-client.js';
 
 export type Format = 'docx' | 'pdf';
 export const FORMATS: Format[] = ['docx', 'pdf'];
@@ -18,13 +19,32 @@ export async function renderFormat(paper: Paper, format: Format, source = '(pape
     const { renderDocx } = await import('../render/docx/index.js');
     return renderDocx(paper);
   }
+  // Asked for before anything is awaited: the DOCX, rendered on this thread at the same time,
+  // would otherwise hold the request up until its own document is built.
+  const fromWorker = pdfFromWorker(paper);
   const { AccessibilityError, renderPdf } = await import('../render/pdf/index.js');
   try {
-    return await renderPdf(paper);
+    const pdf = (await fromWorker) ?? (await renderPdf(paper));
+    if (!fromWorker) pdfWorker()?.warmUp(paper);
+    return pdf;
   } catch (e) {
     if (e instanceof AccessibilityError) throw inaccessible(e.problems, source);
     throw e;
   }
+}
+
+/**
+ * `paper`'s PDF from the PDF worker, where the process has one ready (build --watch:
+ * render/pdf/worker-client.ts); undefined where it has none, or it stopped (the PDF is then
+ * rendered here, and a paper rendered here gets the worker ready if the process may have one).
+ */
+function pdfFromWorker(paper: Paper): Promise<Uint8Array | undefined> | undefined {
+  const worker = pdfWorker();
+  if (!worker?.ready) return undefined;
+  return worker.render(paper).catch((e: unknown) => {
+    if (e instanceof PdfWorkerGone) return undefined;
+    throw e;
+  });
 }
 
 /**
