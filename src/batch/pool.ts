@@ -15,8 +15,8 @@
  * one run on worker threads.
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import { workerEntry } from '../bundle/running.js';
+import { startWorker } from '../bundle/worker-thread.js';
 import { keepRasterizerMemory } from '../charts/png.js';
 import { allowChartWorker } from '../charts/worker-client.js';
 import { buildOne, type BuildOneOptions, type BuildOneResult } from './build-one.js';
@@ -58,7 +58,7 @@ function laneHere(plan: LanePlan, opts: BuildOneOptions): Lane {
 
 /** A lane on a worker thread of its own (worker.ts), with papers asked for and answered by id. */
 function laneOnWorker(plan: LanePlan, opts: BuildOneOptions): Lane {
-  const worker = new Worker(workerEntry(new URL('./worker.js', import.meta.url), 'batch-worker'), { workerData: plan });
+  const worker = startWorker(workerEntry(new URL('./worker.js', import.meta.url), 'batch-worker'), { workerData: plan });
   const waiting = new Map<number, { resolve(r: BuildOneResult): void; reject(e: Error): void }>();
   let next = 0;
   let broken: Error | undefined;

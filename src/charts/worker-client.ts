@@ -23,7 +23,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { isMainThread, type Worker } from 'node:worker_threads';
 import { workerEntry } from '../bundle/running.js';
-import { startWorker } from '../bundle/start-worker.js';
+import { JobWorker } from '../bundle/worker-thread.js';
 import { ChartError, noPng, pngFailure } from './errors.js';
 import { keepRasterizerMemory } from './png.js';
 import type { ChartInput, DrawnChart, VegaDrawing } from './render.js';
@@ -45,49 +45,24 @@ type Message =
   | { id: number; type: 'pngFailed'; message: string }
   | { id: number; type: 'ready' };
 
-export class ChartWorker {
-  private worker: Worker | undefined;
-  private readonly jobs = new Map<number, Job>();
-  private next = 0;
-  /** The worker has imported its engine (or is to be used at once): charts are drawn there. */
-  ready: boolean;
-  /** The worker failed: charts are drawn on the main thread from then on. */
-  private broken = false;
-
+export class ChartWorker extends JobWorker<Job, Message> {
   /** `atOnce`: every chart goes to the worker from the first, none is drawn here meanwhile. */
   constructor(atOnce = false) {
+    super(WORKER_FILE, 'chart worker');
     this.ready = atOnce;
   }
 
-  private start(): Worker {
+  protected override start(): Worker {
     keepRasterizerMemory();
-    const worker = startWorker(WORKER_FILE);
-    worker.on('message', (msg: Message) => this.receive(msg));
-    const fail = (err: Error) => {
-      if (this.worker !== worker) return;
-      this.worker = undefined;
-      this.ready = false;
-      this.broken = true;
-      const jobs = [...this.jobs.values()];
-      this.jobs.clear();
-      for (const job of jobs) {
-        if (job.png) job.png.reject(err);
-        else job.failed(err);
-      }
-    };
-    worker.on('error', fail);
-    worker.on('exit', (code) => fail(new Error(`the chart worker stopped (exit code ${code})`)));
-    this.worker = worker;
-    return worker;
+    return super.start();
   }
 
-  private receive(msg: Message): void {
-    if (msg.type === 'ready') {
-      this.ready = true;
-      return;
-    }
-    const job = this.jobs.get(msg.id);
-    if (!job) return;
+  protected abandon(job: Job, err: Error): void {
+    if (job.png) job.png.reject(err);
+    else job.failed(err);
+  }
+
+  protected receive(job: Job, msg: Exclude<Message, { type: 'ready' }>): void {
     const { input } = job;
     switch (msg.type) {
       case 'drawn': {
@@ -119,12 +94,6 @@ export class ChartWorker {
     }
   }
 
-  /** An idle worker does not keep the process alive; one with work does. */
-  private done(id: number): void {
-    this.jobs.delete(id);
-    if (this.jobs.size === 0) this.worker?.unref();
-  }
-
   /**
    * Start the worker if it is not, and give it a chart drawn on the main thread meanwhile,
    * to get ready on (see worker.ts).
@@ -137,13 +106,7 @@ export class ChartWorker {
   }
 
   draw(input: ChartInput): Promise<DrawnChart> {
-    const worker = this.worker ?? this.start();
-    const id = this.next++;
-    worker.ref();
-    return new Promise<DrawnChart>((drawn, failed) => {
-      this.jobs.set(id, { input, drawn, failed, png: undefined });
-      worker.postMessage({ id, input });
-    });
+    return new Promise<DrawnChart>((drawn, failed) => this.send({ input, drawn, failed, png: undefined }, (id) => ({ id, input })));
   }
 }
 

@@ -13,9 +13,8 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Worker } from 'node:worker_threads';
 import { workerEntry } from '../../bundle/running.js';
-import { startWorker } from '../../bundle/start-worker.js';
+import { JobWorker } from '../../bundle/worker-thread.js';
 import type { Paper } from '../../document/model.js';
 import { AccessibilityError } from './checks.js';
 import type { PdfReply, PdfRequest } from './worker.js';
@@ -39,45 +38,20 @@ function withoutPngs(paper: Paper): Paper {
   return { ...paper, blocks: paper.blocks.map((b) => (b.type === 'figure' ? { ...b, png: new Uint8Array(0) } : b)) };
 }
 
-export class PdfWorker {
-  private worker: Worker | undefined;
-  private readonly jobs = new Map<number, Job>();
-  private next = 0;
-  /** The worker has rendered the papers it got ready on: PDFs are rendered there. */
-  ready = false;
-  /** The worker failed: PDFs are rendered on the main thread from then on. */
-  private broken = false;
+export class PdfWorker extends JobWorker<Job, PdfReply> {
   /** PDFs the worker has rendered (for the tests). */
   rendered = 0;
 
-  private start(): Worker {
-    const worker = startWorker(WORKER_FILE);
-    worker.on('message', (msg: PdfReply) => this.receive(msg));
-    const fail = () => {
-      if (this.worker !== worker) return;
-      this.worker = undefined;
-      this.ready = false;
-      this.broken = true;
-      const jobs = [...this.jobs.values()];
-      this.jobs.clear();
-      for (const job of jobs) job.reject(new PdfWorkerGone('the PDF worker stopped'));
-    };
-    worker.on('error', fail);
-    worker.on('exit', fail);
-    worker.unref();
-    this.worker = worker;
-    return worker;
+  constructor() {
+    super(WORKER_FILE, 'PDF worker');
   }
 
-  private receive(msg: PdfReply): void {
-    if (msg.type === 'ready') {
-      this.ready = true;
-      return;
-    }
-    const job = this.jobs.get(msg.id);
-    if (!job) return;
-    this.jobs.delete(msg.id);
-    if (this.jobs.size === 0) this.worker?.unref();
+  protected abandon(job: Job, err: Error): void {
+    job.reject(new PdfWorkerGone(err.message));
+  }
+
+  protected receive(job: Job, msg: Exclude<PdfReply, { type: 'ready' }>): void {
+    this.done(msg.id);
     if (msg.type === 'done') {
       this.rendered++;
       job.resolve(msg.pdf);
@@ -88,19 +62,16 @@ export class PdfWorker {
   /** Start the worker if it is not, to get ready on `paper` (rendered on the main thread meanwhile). */
   warmUp(paper: Paper): void {
     if (this.broken || this.worker) return;
-    this.start().postMessage({ id: -1, paper: withoutPngs(paper), warmUp: true } satisfies PdfRequest);
+    const worker = this.start();
+    worker.postMessage({ id: -1, paper: withoutPngs(paper), warmUp: true } satisfies PdfRequest);
+    worker.unref(); // getting ready does not keep the process alive
   }
 
   /** `paper`'s PDF, rendered on the worker; rejects with PdfWorkerGone if the worker stops first. */
   render(paper: Paper): Promise<Uint8Array> {
-    const worker = this.worker;
-    if (!worker || !this.ready) return Promise.reject(new PdfWorkerGone('the PDF worker is not ready'));
-    const id = this.next++;
-    worker.ref();
-    return new Promise<Uint8Array>((resolve, reject) => {
-      this.jobs.set(id, { resolve, reject });
-      worker.postMessage({ id, paper: withoutPngs(paper) } satisfies PdfRequest);
-    });
+    if (!this.worker || !this.ready) return Promise.reject(new PdfWorkerGone('the PDF worker is not ready'));
+    const request = withoutPngs(paper);
+    return new Promise<Uint8Array>((resolve, reject) => this.send({ resolve, reject }, (id) => ({ id, paper: request }) satisfies PdfRequest));
   }
 }
 
