@@ -21,8 +21,11 @@ export type PdfReply =
 /**
  * Renders of a paper the main thread rendered itself, to get ready on: pdfkit's and the
  * layout's code is compiled here for this process's papers before the worker takes them over.
+ * Two, not more: while it gets ready the worker shares the cores with the main thread, and a
+ * save in the first seconds of watching was rebuilt some 100-250 ms later with four (its
+ * later renders go on compiling the code, as the main thread's did).
  */
-const WARM_UP_RENDERS = 4;
+const WARM_UP_RENDERS = 2;
 let warming: Promise<void> | undefined;
 
 async function getReady(paper: Paper): Promise<void> {
