@@ -96,7 +96,12 @@ export abstract class JobWorker<Job, Reply extends { id: number; type: string }>
     const id = this.nextId++;
     worker.ref();
     this.jobs.set(id, job);
-    worker.postMessage(message(id));
+    try {
+      worker.postMessage(message(id));
+    } catch (e) {
+      this.done(id); // not sent (a value that cannot be copied to a thread): nothing to wait for
+      throw e;
+    }
   }
 
   /** The job `id` is done. An idle worker does not keep the process alive; one with work does. */
