@@ -3,7 +3,7 @@
  * output stays, and watching goes on.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cli, edit, example, tempProject } from './support/project.js';
@@ -48,5 +48,17 @@ describe('build --watch', () => {
     edit(dir, partial, 'There are ongoing challenges', 'There remain ongoing challenges');
     await waitFor(/rebuilt data\//, 4);
     expect(readFileSync(docx).equals(first)).toBe(false);
+
+    // Saved as vim and sed -i save: a copy written and renamed over the file. Its later
+    // saves must be seen too (node's recursive watch lost such a file on Linux).
+    const file = path.join(dir, partial);
+    writeFileSync(`${file}.swp`, readFileSync(file, 'utf8').replace('There remain ongoing challenges', 'There are still ongoing challenges'));
+    renameSync(`${file}.swp`, file);
+    await waitFor(/rebuilt data\//, 5);
+    const replaced = readFileSync(docx);
+    expect(replaced.equals(first)).toBe(false);
+    edit(dir, partial, 'There are still ongoing challenges', 'There are ongoing challenges');
+    await waitFor(/rebuilt data\//, 6);
+    expect(readFileSync(docx).equals(first)).toBe(true);
   });
 });

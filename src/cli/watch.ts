@@ -3,7 +3,7 @@
  * partial, schema, layout or chart spec it was made from). Errors are shown and the
  * last good outputs stay; watching goes on.
  */
-import { watch as fsWatch, type FSWatcher } from 'node:fs';
+import { readdirSync, statSync, watch as fsWatch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 
 export interface BuildResult {
@@ -20,6 +20,60 @@ export interface BuildResult {
  * this is rebuilt again once it ends, and the last good output stays meanwhile.
  */
 const QUIET_MS = 20;
+
+/**
+ * Watches every folder of the tree at `root`, each on its own, and folders made in it later.
+ * Not node's recursive watch: on Linux (node 20) it watches each file, and loses a file once
+ * an editor has saved it by writing a copy and renaming it over the old one (vim, sed -i): its
+ * later saves went unseen. A folder's watch sees every save of the files in it.
+ */
+function watchTree(root: string, onChange: (file: string) => void, watchers: FSWatcher[]): void {
+  const watched = new Map<string, FSWatcher>();
+  const add = (dir: string): void => {
+    if (watched.has(dir)) return;
+    let watcher: FSWatcher;
+    try {
+      watcher = fsWatch(dir, (_e, name) => {
+        if (!name) return;
+        const full = path.join(dir, name.toString());
+        onChange(full);
+        if (isFolder(full)) add(full);
+        else forget(full); // a folder removed (or a file): made again later, it is watched again
+      });
+    } catch {
+      return; // gone meanwhile
+    }
+    watcher.on('error', () => forget(dir));
+    watched.set(dir, watcher);
+    watchers.push(watcher);
+    for (const entry of entriesOf(dir)) if (entry.isDirectory()) add(path.join(dir, entry.name));
+  };
+  const forget = (dir: string): void => {
+    for (const [d, watcher] of watched) {
+      if (d === dir || d.startsWith(dir + path.sep)) {
+        watcher.close();
+        watched.delete(d);
+      }
+    }
+  };
+  add(root);
+}
+
+function entriesOf(dir: string) {
+  try {
+    return readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+}
+
+function isFolder(file: string): boolean {
+  try {
+    return statSync(file).isDirectory();
+  } catch {
+    return false;
+  }
+}
 
 export function watchPapers(
   dataFiles: string[],
@@ -71,9 +125,7 @@ export function watchPapers(
         }),
       );
     }
-    for (const dir of templatesDirs) {
-      watchers.push(fsWatch(dir, { recursive: true }, (_e, name) => name && onChange(path.join(dir, name.toString()))));
-    }
+    for (const dir of templatesDirs) watchTree(dir, onChange, watchers);
     log(`watching ${dataFiles.length} paper${dataFiles.length === 1 ? '' : 's'} and ${templatesDirs.join(', ')} (Ctrl+C to stop)`);
   });
   running = ready;
