@@ -16,7 +16,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { workerEntry } from '../bundle/running.js';
-import { startWorker } from '../bundle/worker-thread.js';
+import { JobWorker } from '../bundle/worker-thread.js';
 import { keepRasterizerMemory } from '../charts/png.js';
 import { allowChartWorker } from '../charts/worker-client.js';
 import { buildOne, type BuildOneOptions, type BuildOneResult } from './build-one.js';
@@ -56,36 +56,37 @@ function laneHere(plan: LanePlan, opts: BuildOneOptions): Lane {
   return { build: (file) => buildOne(file, opts), close: async () => undefined };
 }
 
+/** What a lane's thread (worker.ts) answers for a paper. */
+export type LaneReply = { id: number; type: 'built'; result: BuildOneResult } | { id: number; type: 'failed'; error: string };
+
+interface LaneJob {
+  resolve(r: BuildOneResult): void;
+  reject(e: Error): void;
+}
+
 /** A lane on a worker thread of its own (worker.ts), with papers asked for and answered by id. */
-function laneOnWorker(plan: LanePlan, opts: BuildOneOptions): Lane {
-  const worker = startWorker(workerEntry(new URL('./worker.js', import.meta.url), 'batch-worker'), { workerData: plan });
-  const waiting = new Map<number, { resolve(r: BuildOneResult): void; reject(e: Error): void }>();
-  let next = 0;
-  let broken: Error | undefined;
-  const fail = (err: Error) => {
-    broken ??= err;
-    for (const w of waiting.values()) w.reject(broken);
-    waiting.clear();
-  };
-  worker.on('message', (msg: { id: number; result?: BuildOneResult; error?: string }) => {
-    const w = waiting.get(msg.id);
-    waiting.delete(msg.id);
-    if (msg.error !== undefined) w?.reject(new Error(`worker: ${msg.error}`));
-    else w?.resolve(msg.result!);
-  });
-  worker.on('error', fail);
-  worker.on('exit', (code) => fail(new Error(`a batch worker stopped (exit code ${code})`)));
-  return {
-    build(file) {
-      if (broken) return Promise.reject(broken);
-      const id = next++;
-      return new Promise((resolve, reject) => {
-        waiting.set(id, { resolve, reject });
-        worker.postMessage({ id, file, opts });
-      });
-    },
-    close: () => worker.terminate().then(() => undefined),
-  };
+class LaneOnWorker extends JobWorker<LaneJob, LaneReply> implements Lane {
+  constructor(
+    plan: LanePlan,
+    private readonly opts: BuildOneOptions,
+  ) {
+    super(workerEntry(new URL('./worker.js', import.meta.url), 'batch-worker'), 'batch worker', plan);
+  }
+
+  protected abandon(job: LaneJob, err: Error): void {
+    job.reject(err);
+  }
+
+  protected receive(job: LaneJob, reply: LaneReply): void {
+    this.done(reply.id);
+    if (reply.type === 'built') job.resolve(reply.result);
+    else job.reject(new Error(`worker: ${reply.error}`));
+  }
+
+  build(file: string): Promise<BuildOneResult> {
+    if (this.broken) return Promise.reject(this.broken);
+    return new Promise((resolve, reject) => this.send({ resolve, reject }, (id) => ({ id, file, opts: this.opts })));
+  }
 }
 
 export async function buildBatch(
@@ -101,7 +102,7 @@ export async function buildBatch(
   let stopped = false;
   keepRasterizerMemory(); // before a thread loads resvg
   const plans = planLanes(jobs, files.length);
-  const lanes = plans.length === 1 ? [laneHere(plans[0]!, opts)] : plans.map((plan) => laneOnWorker(plan, opts));
+  const lanes = plans.length === 1 ? [laneHere(plans[0]!, opts)] : plans.map((plan) => new LaneOnWorker(plan, opts));
   try {
     await Promise.all(
       lanes.flatMap((lane) =>

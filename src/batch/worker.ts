@@ -6,7 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { codeCacheCheckpoint } from '../bundle/running.js';
 import { allowChartWorker } from '../charts/worker-client.js';
 import { buildOne, type BuildOneOptions } from './build-one.js';
-import type { LanePlan } from './pool.js';
+import type { LanePlan, LaneReply } from './pool.js';
 
 allowChartWorker((workerData as LanePlan | undefined)?.chartWorker === true, true);
 
@@ -15,8 +15,8 @@ parentPort!.on('message', async (msg: { id: number; file: string; opts: BuildOne
     const result = await buildOne(msg.file, msg.opts);
     // Before the answer: once the last paper is answered, the thread may be ended at any time.
     codeCacheCheckpoint();
-    parentPort!.postMessage({ id: msg.id, result });
+    parentPort!.postMessage({ id: msg.id, type: 'built', result } satisfies LaneReply);
   } catch (e) {
-    parentPort!.postMessage({ id: msg.id, error: (e as Error).stack ?? String(e) });
+    parentPort!.postMessage({ id: msg.id, type: 'failed', error: (e as Error).stack ?? String(e) } satisfies LaneReply);
   }
 });

@@ -41,9 +41,10 @@ export function startWorker(file: URL, options: { workerData?: unknown } = {}): 
 }
 
 /**
- * The asking side of a worker thread that does jobs by id. It starts the worker when first
- * needed; a worker that fails (an error, or its exit) is marked broken, and the jobs it had
- * are given up (`abandon`), so that the caller does them on its own thread from then on.
+ * The asking side of a worker thread that does jobs by id (the chart worker, the PDF worker,
+ * a batch lane). It starts the worker when first needed; a worker that fails (an error, or its
+ * exit) is marked broken, and the jobs it had are given up (`abandon`): the chart and PDF
+ * workers' callers then do them on their own thread, a batch stops.
  */
 export abstract class JobWorker<Job, Reply extends { id: number; type: string }> {
   protected worker: Worker | undefined;
@@ -51,13 +52,14 @@ export abstract class JobWorker<Job, Reply extends { id: number; type: string }>
   private nextId = 0;
   /** The worker is ready: jobs go to it. */
   ready = false;
-  /** The worker failed: jobs are done on the asking thread from then on. */
-  protected broken = false;
+  /** What the worker failed with: no job goes to it from then on. */
+  protected broken: Error | undefined;
 
   /** `file`: the worker's entry; `name` names it in the error its jobs are given up with. */
   constructor(
     private readonly file: URL,
     private readonly name: string,
+    private readonly workerData?: unknown,
   ) {}
 
   /** A reply from the worker about `job` (not 'ready', which marks the worker ready). */
@@ -67,7 +69,7 @@ export abstract class JobWorker<Job, Reply extends { id: number; type: string }>
   protected abstract abandon(job: Job, err: Error): void;
 
   protected start(): Worker {
-    const worker = startWorker(this.file);
+    const worker = startWorker(this.file, { workerData: this.workerData });
     worker.on('message', (reply: Reply) => {
       if (reply.type === 'ready') this.ready = true;
       else {
@@ -79,7 +81,7 @@ export abstract class JobWorker<Job, Reply extends { id: number; type: string }>
       if (this.worker !== worker) return;
       this.worker = undefined;
       this.ready = false;
-      this.broken = true;
+      this.broken = err;
       const jobs = [...this.jobs.values()];
       this.jobs.clear();
       for (const job of jobs) this.abandon(job, err);
@@ -102,6 +104,11 @@ export abstract class JobWorker<Job, Reply extends { id: number; type: string }>
       this.done(id); // not sent (a value that cannot be copied to a thread): nothing to wait for
       throw e;
     }
+  }
+
+  /** Ends the worker (its jobs are given up). */
+  async close(): Promise<void> {
+    await this.worker?.terminate();
   }
 
   /** The job `id` is done. An idle worker does not keep the process alive; one with work does. */
