@@ -1,11 +1,14 @@
+import { Resvg } from '@resvg/resvg-js';
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import zlib from 'node:zlib';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ChartError, clearChartCache, describeChart, drawChart, PALETTE, renderChart, type ChartInput } from '../src/charts/index.js';
 import { emWidth } from '../src/charts/text-metrics.js';
+import { resvgOptions } from '../src/charts/png.js';
+import { textAsPaths } from '../src/charts/text-paths.js';
+import { readPng } from './support/png.js';
 
 // Each render below draws for real, not from the process's chart cache.
 beforeEach(() => clearChartCache());
@@ -300,14 +303,52 @@ describe('resvg memory', () => {
     for (const i of [0, 3]) same(together[i]!, bigFirst);
     for (const i of [1, 4]) same(together[i]!, otherAlone);
     for (const i of [2, 5]) same(together[i]!, smallAfterBig);
-    // The small one holds its own rows only (2x: 80 x 60 pixels), each after filter type 0.
-    const png = Buffer.from(smallAfterBig);
-    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([80, 60]);
-    const rows = zlib.inflateSync(png.subarray(41, 41 + png.readUInt32BE(33)));
-    expect(rows.length).toBe((80 * 4 + 1) * 60);
-    for (let y = 0; y < 60; y++) expect(rows[y * (80 * 4 + 1)]).toBe(0);
+    // The small one holds its own rows only (2x: 80 x 60 pixels), nothing left from the big one.
+    const small2x = readPng(smallAfterBig);
+    expect([small2x.width, small2x.height]).toEqual([80, 60]);
+    expect(Buffer.from(small2x.rgba).equals(resvgPixels(small))).toBe(true);
+  });
+
+  it("writes a chart's PNG with a palette, holding exactly the pixels resvg draws", async () => {
+    const out = await renderChart(input(fixture('two-series-line.vl.json'), lineValues()));
+    const png = readPng(out.png);
+    expect(png.colourType).toBe(3);
+    expect(png.paletteSize).toBeGreaterThan(2); // anti-aliased edges, not two flat colours
+    expect(png.paletteSize).toBeLessThanOrEqual(256);
+    const drawn = textAsPaths(out.svg) ?? out.svg;
+    expect(Buffer.from(png.rgba).equals(resvgPixels(drawn))).toBe(true);
+  });
+
+  it('writes a drawing of more than 256 colours as RGBA, the same pixels', async () => {
+    const { rasterize } = await import('../src/charts/png.js');
+    const svg =
+      '<svg xmlns="http://www.w3.org/2000/svg" width="300" height="100"><defs><linearGradient id="g">' +
+      '<stop offset="0" stop-color="#000"/><stop offset="1" stop-color="#fff"/></linearGradient></defs>' +
+      '<rect width="300" height="50" fill="url(#g)"/><rect y="50" width="300" height="50" fill="#005EA5" opacity="0.5"/></svg>';
+    const png = readPng(await rasterize(svg));
+    expect(png.colourType).toBe(6);
+    expect(Buffer.from(png.rgba).equals(resvgPixels(svg))).toBe(true);
+  });
+
+  it('keeps transparency in a palette (tRNS), and reads pixels at any offset in memory', async () => {
+    const { encodePng } = await import('../src/charts/png.js');
+    // 3 x 2 pixels: opaque red, half-transparent blue, clear; then clear, red, red.
+    const pixels = [255, 0, 0, 255, 0, 0, 255, 128, 0, 0, 0, 0, 0, 0, 0, 0, 255, 0, 0, 255, 255, 0, 0, 255];
+    const aligned = new Uint8Array(pixels);
+    const shifted = new Uint8Array(pixels.length + 1).subarray(1); // byteOffset 1
+    shifted.set(pixels);
+    const png = await encodePng(aligned, 3, 2);
+    const decoded = readPng(png);
+    expect([decoded.colourType, decoded.paletteSize]).toEqual([3, 3]);
+    expect([...decoded.rgba]).toEqual(pixels);
+    expect(Buffer.from(await encodePng(shifted, 3, 2)).equals(Buffer.from(png))).toBe(true);
   });
 });
+
+/** What resvg draws for `svg` as the charts' PNGs are drawn (2x, white background), RGBA. */
+function resvgPixels(svg: string): Buffer {
+  return Buffer.from(new Resvg(svg, resvgOptions(svg)).render().pixels);
+}
 
 function lineValues(): Record<string, unknown>[] {
   const months = ['2023-04', '2023-05', '2023-06', '2023-07', '2023-08', '2023-09', '2023-10', '2023-11', '2023-12', '2024-01', '2024-02', '2024-03'];
