@@ -29,6 +29,21 @@ describe('the command, from its bundle', () => {
     expect(b.status, b.stderr).toBe(0);
     expectSameOutputs(dir, 'from-bundle', 'from-modules');
   });
+
+  it('has V8 optimise only the code that runs often, unless node is given a budget of its own', () => {
+    // From its modules: a run with V8's tracing flags would not take the bundle's code cache,
+    // and would save one of its own for the other tests' runs to set aside.
+    const dir = tempProject();
+    const optimised = (nodeFlags: string[]) => {
+      const r = spawnSync(process.execPath, ['--trace-opt', ...nodeFlags, cliModules, 'build', example, '--out', 'out'], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 26 });
+      expect(r.status, r.stderr).toBe(0);
+      return r.stdout.split('\n').filter((line) => line.startsWith('[completed optimizing')).length;
+    };
+    const ours = optimised([]);
+    const v8Default = optimised(['--interrupt-budget=67584']);
+    expect(ours).toBeGreaterThan(0); // the hottest code is still optimised
+    expect(ours).toBeLessThan(v8Default / 2);
+  });
 });
 
 describe('the code cache of the bundle', () => {

@@ -8,6 +8,7 @@ import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { runBundle } from '../bundle/load.js';
 import { restoreHeapGrowth } from './heap.js';
+import { optimiseOnlyHotCode } from './optimizer.js';
 
 const bundle = fileURLToPath(new URL('../bundled/cli.cjs', import.meta.url));
 const modules = fileURLToPath(new URL('./main.js', import.meta.url));
@@ -20,6 +21,7 @@ function bundleIsCurrent(): boolean {
   }
 }
 
+optimiseOnlyHotCode();
 const command = process.argv[2];
 const ran = bundleIsCurrent() ? runBundle(bundle) : undefined;
 if (ran) {

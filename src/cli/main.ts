@@ -15,6 +15,7 @@ import { watchPapers } from './watch.js';
 import { diffReport } from './diff.js';
 import { buildPack } from './pack.js';
 import { keepHeapSmall } from './heap.js';
+import { optimiseOnlyHotCode } from './optimizer.js';
 import { allowPdfWorker } from '../render/pdf/worker-client.js';
 
 const HELP: Record<string, string> = {
@@ -188,6 +189,8 @@ export async function main(argv: string[]): Promise<number> {
   return build(files, opts, jobs);
 }
 
+// Also when run from its modules (dist/cli/main.js), not through bin.ts.
+optimiseOnlyHotCode();
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

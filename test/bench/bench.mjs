@@ -192,6 +192,9 @@ function writeBatch(dir, n) {
 
 async function runChild(name, dir, repeats) {
   process.chdir(dir);
+  // As the CLI does first thing (cli/optimizer.ts): these scenarios stand for its runs.
+  const { optimiseOnlyHotCode } = await import(path.join(root, 'dist/cli/optimizer.js'));
+  optimiseOnlyHotCode();
   const { buildPaper } = await import(path.join(root, 'dist/paper/build.js'));
   const { renderFormat } = await import(path.join(root, 'dist/paper/outputs.js'));
   const { loadChartStage } = await import(path.join(root, 'dist/cli/charts.js'));
