@@ -308,7 +308,9 @@ describe('resvg memory', () => {
     expect([small2x.width, small2x.height]).toEqual([80, 60]);
     expect(Buffer.from(small2x.rgba).equals(resvgPixels(small))).toBe(true);
   });
+});
 
+describe('the PNG fallback', () => {
   it("writes a chart's PNG with a palette, holding exactly the pixels resvg draws", async () => {
     const out = await renderChart(input(fixture('two-series-line.vl.json'), lineValues()));
     const png = readPng(out.png);
