@@ -5,6 +5,7 @@
  */
 import { readdirSync, statSync, watch as fsWatch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
+import { displayPath } from '../data/errors.js';
 
 export interface BuildResult {
   ok: boolean;
@@ -57,6 +58,18 @@ function watchTree(root: string, onChange: (file: string) => void, watchers: FSW
     }
   };
   add(root);
+}
+
+/**
+ * On Windows a watched folder that is removed or renamed ends its watch with an 'error'
+ * (EPERM), which without a handler would end the process, and with it the watching of every
+ * other paper. It is reported instead, and that folder is no longer watched.
+ */
+export function reportWatchError(watcher: FSWatcher, dir: string, log: (line: string) => void): void {
+  watcher.on('error', (err: NodeJS.ErrnoException) => {
+    watcher.close();
+    log(`stopped watching ${displayPath(dir)} (${err.code ?? err.message}: moved or removed?); its papers are no longer rebuilt`);
+  });
 }
 
 function entriesOf(dir: string) {
@@ -118,12 +131,12 @@ export function watchPapers(
     // Watch folders, not files: editors (and sed -i) save by replacing the file.
     const wanted = new Set(dataFiles.map((d) => path.resolve(d)));
     for (const dir of new Set(dataFiles.map((d) => path.dirname(path.resolve(d))))) {
-      watchers.push(
-        fsWatch(dir, (_e, name) => {
-          const full = name ? path.join(dir, name.toString()) : '';
-          if (wanted.has(full)) onChange(full);
-        }),
-      );
+      const watcher = fsWatch(dir, (_e, name) => {
+        const full = name ? path.join(dir, name.toString()) : '';
+        if (wanted.has(full)) onChange(full);
+      });
+      reportWatchError(watcher, dir, log);
+      watchers.push(watcher);
     }
     for (const dir of templatesDirs) watchTree(dir, onChange, watchers);
     log(`watching ${dataFiles.length} paper${dataFiles.length === 1 ? '' : 's'} and ${templatesDirs.join(', ')} (Ctrl+C to stop)`);
