@@ -3,7 +3,17 @@
  * started, with the parent's node options less those node refuses a worker, and the main
  * thread's side of a worker that takes jobs by id and may fail.
  */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+
+/**
+ * Whether `file`, a worker's entry, is there to start: not where the program runs from its
+ * TypeScript sources (the tests), whose workers have no compiled file.
+ */
+export function workerFileExists(file: URL): boolean {
+  return file.protocol === 'file:' && existsSync(fileURLToPath(file));
+}
 
 /** The parent's node options less code given on the command line (-e, --print, --input-type): the worker runs a file. */
 function withoutCode(args: readonly string[]): string[] {

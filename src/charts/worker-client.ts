@@ -19,11 +19,9 @@
  * compile its code in both threads (that way 120 papers took some 4% longer, and even a batch
  * of 3 took longer).
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { isMainThread, type Worker } from 'node:worker_threads';
 import { workerEntry } from '../bundle/running.js';
-import { JobWorker } from '../bundle/worker-thread.js';
+import { JobWorker, workerFileExists } from '../bundle/worker-thread.js';
 import { ChartError, noPng, pngFailure } from './errors.js';
 import { keepRasterizerMemory } from './png.js';
 import type { ChartInput, DrawnChart, VegaDrawing } from './render.js';
@@ -127,7 +125,7 @@ export function allowChartWorker(allow: boolean, handAtOnce = false): void {
 /** This thread's chart worker, or null where there is none to start. */
 export function chartWorker(): ChartWorker | null {
   if (instance === undefined) {
-    instance = allowed && WORKER_FILE.protocol === 'file:' && existsSync(fileURLToPath(WORKER_FILE)) ? new ChartWorker(atOnce) : null;
+    instance = allowed && workerFileExists(WORKER_FILE) ? new ChartWorker(atOnce) : null;
   }
   return instance;
 }

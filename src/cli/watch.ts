@@ -54,6 +54,8 @@ function watchTree(root: string, onChange: (file: string) => void, watchers: FSW
       if (d === dir || d.startsWith(dir + path.sep)) {
         watcher.close();
         watched.delete(d);
+        // Closed: not kept for the end (a folder made and removed again and again would add one each time).
+        watchers.splice(watchers.indexOf(watcher), 1);
       }
     }
   };

@@ -11,10 +11,8 @@
  * it fails, PDFs are rendered on the main thread. The worker runs the same code on the same
  * model, so the PDF is the same bytes.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { workerEntry } from '../../bundle/running.js';
-import { JobWorker } from '../../bundle/worker-thread.js';
+import { JobWorker, workerFileExists } from '../../bundle/worker-thread.js';
 import type { Paper } from '../../document/model.js';
 import { AccessibilityError } from './checks.js';
 import type { PdfReply, PdfRequest } from './worker.js';
@@ -87,7 +85,7 @@ export function allowPdfWorker(allow: boolean): void {
 export function pdfWorker(): PdfWorker | null {
   if (!allowed) return null;
   if (instance === undefined) {
-    instance = WORKER_FILE.protocol === 'file:' && existsSync(fileURLToPath(WORKER_FILE)) ? new PdfWorker() : null;
+    instance = workerFileExists(WORKER_FILE) ? new PdfWorker() : null;
   }
   return instance;
 }
