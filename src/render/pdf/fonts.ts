@@ -122,16 +122,20 @@ export type Measure = (style: FontStyle, size: number, text: string) => number;
 
 /** A cached measurer over the document's own font objects (the ones used for drawing). */
 export function measurer(doc: FontDoc): Measure {
-  const cache = new Map<string, number>();
+  // Widths by style, size and text: no key made by joining them for each word measured.
+  const cache = new Map<FontStyle, Map<number, Map<string, number>>>();
   return (style, size, text) => {
     if (text === '') return 0;
-    const key = `${style}\u0000${size}\u0000${text}`;
-    let width = cache.get(key);
+    let bySize = cache.get(style);
+    if (!bySize) cache.set(style, (bySize = new Map()));
+    let widths = bySize.get(size);
+    if (!widths) bySize.set(size, (widths = new Map()));
+    let width = widths.get(text);
     if (width === undefined) {
       doc.font(FONT_NAME[style]);
       doc.fontSize(size);
       width = doc.widthOfString(text);
-      cache.set(key, width);
+      widths.set(text, width);
     }
     return width;
   };

@@ -122,6 +122,8 @@ interface FaceMemory {
   touchedByIgnorables: Set<number>;
   /** By word: its layout, or null when it may not be remembered. */
   words: Map<string, Recorded | null>;
+  /** Advance widths by glyph id, as its glyph objects give them (fontkit reads hmtx anew for each). */
+  advances: number[];
 }
 
 const faces = new WeakMap<object, FaceMemory | null>();
@@ -137,7 +139,7 @@ function faceMemory(font: unknown): FaceMemory | null {
   } else {
     const touchedByIgnorables = new Set<number>();
     for (const cp of f.characterSet) if (isDefaultIgnorable(cp)) touchedByIgnorables.add(cmap.lookup(cp));
-    memory = { font: f, lookup: (cp) => cmap.lookup(cp), touchedByIgnorables, words: new Map() };
+    memory = { font: f, lookup: (cp) => cmap.lookup(cp), touchedByIgnorables, words: new Map(), advances: [] };
   }
   faces.set(font, memory);
   return memory;
@@ -281,17 +283,65 @@ function rememberIn(embedded: EmbeddedFont): void {
   const original = embedded.layoutCached;
   if (!memory || typeof original !== 'function') return;
   if (typeof embedded.layout === 'function') embedded.layout = layoutByWords;
+  // This document's runs by word, as pdfkit's layoutCache keeps them, in a Map: each word is
+  // a new string, and an object's keys are looked up in V8's string table first.
+  const runs = new Map<string, PdfkitRun>();
   embedded.layoutCached = function (this: EmbeddedFont, text: string): PdfkitRun {
-    const cache = this.layoutCache;
-    if (!cache) return original.call(this, text);
-    const cached = cache[text];
-    if (cached) return cached;
+    if (!this.layoutCache) return original.call(this, text);
+    let run = runs.get(text) ?? this.layoutCache[text];
+    if (run) return run;
     const recorded = memory.words.get(text);
     if (recorded === null || (recorded && recorded.touched.length > 0 && hides(memory, recorded))) return original.call(this, text);
-    if (recorded === undefined) return layOutAndRecord(this, original, memory, text);
-    const run = replay(memory, recorded);
-    cache[text] = run;
+    run = recorded === undefined ? layOutAndRecord(this, original, memory, text) : replay(memory, recorded);
+    runs.set(text, run);
     return run;
+  };
+  encodeWithHexCache(embedded, memory);
+}
+
+/** The part of pdfkit's EmbeddedFont its encode uses. */
+interface Encoding {
+  subset: { includeGlyph(id: number): number };
+  widths: number[];
+  unicode: number[][];
+  layout(text: string, features?: unknown): PdfkitRun;
+  encode?(text: string, features?: unknown): [string[], Position[]];
+}
+
+/**
+ * pdfkit's EmbeddedFont.encode (text to the subset's glyph ids as 4-digit hex, for TJ), with
+ * each id's hex made once per document instead of once per glyph drawn, and each glyph's
+ * advance width (for the font's widths) read once per process.
+ */
+function encodeWithHexCache(embedded: EmbeddedFont, memory: FaceMemory): void {
+  const font = embedded as unknown as Encoding;
+  if (typeof font.encode !== 'function' || typeof font.subset?.includeGlyph !== 'function' || !Array.isArray(font.widths) || !Array.isArray(font.unicode)) return;
+  const hex: string[] = [];
+  const scale = (embedded as unknown as { scale: number }).scale;
+  font.encode = function (this: Encoding & EmbeddedFont, text: string, features?: unknown): [string[], Position[]] {
+    const res: string[] = [];
+    const add = (glyphs: readonly { id: number }[]): void => {
+      for (const g of glyphs) {
+        const glyph = g as { id: number; advanceWidth: number; codePoints: number[] };
+        const gid = this.subset.includeGlyph(glyph.id);
+        res.push((hex[gid] ??= `0000${gid.toString(16)}`.slice(-4)));
+        if (this.widths[gid] == null) this.widths[gid] = (memory.advances[glyph.id] ??= glyph.advanceWidth) * scale;
+        if (this.unicode[gid] == null) this.unicode[gid] = glyph.codePoints;
+      }
+    };
+    if (features || this.layout !== layoutByWords) {
+      const run = this.layout(text, features);
+      add(run.glyphs);
+      return [res, run.positions];
+    }
+    // layoutByWords inline: each word's glyphs encoded as they come, without gathering them first.
+    const positions: Position[] = [];
+    for (const word of words(text)) {
+      const run = this.layoutCached(word);
+      add(run.glyphs);
+      for (const p of run.positions) positions.push(p);
+    }
+    return [res, positions];
   };
 }
 
