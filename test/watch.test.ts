@@ -3,11 +3,12 @@
  * output stays, and watching goes on.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, renameSync, rmSync, watch, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, watch, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { reportWatchError } from '../src/cli/watch.js';
+import { rehearse } from '../src/batch/build-one.js';
+import { PRACTICE, practiseMore, reportWatchError, watchPapers } from '../src/cli/watch.js';
 import { cli, edit, example, tempProject } from './support/project.js';
 
 describe('build --watch', () => {
@@ -78,5 +79,86 @@ describe('a watched data folder whose watch fails', () => {
     await closed;
     expect(lines).toEqual([`stopped watching ${dir} (EPERM: moved or removed?); its papers are no longer rebuilt`]);
     rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('practice rebuilds while nothing has changed', () => {
+  /** watchPapers over one data file in a folder of its own, with builds and practice that take `ms`. */
+  const watchOne = (ms: number, ready: () => boolean = () => true) => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'committee-papers-practice-'));
+    const data = path.join(dir, 'paper.yaml');
+    writeFileSync(data, 'a: 1\n');
+    const events: string[] = [];
+    const sleep = () => new Promise((r) => setTimeout(r, ms));
+    const watching = watchPapers(
+      [data],
+      [],
+      async () => {
+        events.push('build');
+        await sleep();
+        return { ok: true, sources: [data] };
+      },
+      () => undefined,
+      {
+        ready,
+        rebuild: async () => {
+          events.push('practice');
+          await sleep();
+          return true;
+        },
+      },
+    );
+    return { dir, data, events, watching };
+  };
+  const until = async (check: () => boolean) => {
+    for (let i = 0; i < 300 && !check(); i++) await new Promise((r) => setTimeout(r, 20));
+  };
+
+  it('practises as many as PRACTICE allows after the first build, once the process is ready', async () => {
+    let isReady = false;
+    const { dir, events, watching } = watchOne(5, () => isReady);
+    await watching.ready;
+    await new Promise((r) => setTimeout(r, 200));
+    expect(events).toEqual(['build']); // not ready: no practice yet
+    isReady = true;
+    await until(() => watching.practised() >= PRACTICE.rebuilds);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(watching.practised()).toBe(PRACTICE.rebuilds);
+    expect(events).toEqual(['build', ...Array(PRACTICE.rebuilds).fill('practice')]);
+    watching.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('stops at the first change, whose rebuild waits for at most the practice under way', async () => {
+    const { dir, data, events, watching } = watchOne(60);
+    await watching.ready;
+    await until(() => watching.practised() >= 1);
+    writeFileSync(data, 'a: 2\n');
+    await until(() => events.filter((e) => e === 'build').length >= 2);
+    await new Promise((r) => setTimeout(r, 300));
+    const rebuilt = events.lastIndexOf('build');
+    expect(rebuilt).toBeGreaterThan(1);
+    expect(events.slice(rebuilt + 1)).toEqual([]); // nothing practised after the change
+    expect(watching.practised()).toBeLessThan(PRACTICE.rebuilds);
+    watching.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('rehearses a paper in memory: nothing written; false for a paper that does not build', async () => {
+    const dir = tempProject();
+    const out = path.join(dir, 'output');
+    const opts = { out, formats: ['docx', 'pdf'] as ('docx' | 'pdf')[], write: true };
+    expect(await rehearse(path.join(dir, example), opts)).toBe(true);
+    expect(existsSync(out)).toBe(false);
+    edit(dir, example, '  openCases: 7859', '  openCases: many');
+    expect(await rehearse(path.join(dir, example), opts)).toBe(false);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('gives up on a long paper after its first practice, and on time', () => {
+    expect(practiseMore(0, 0, 0)).toBe(true);
+    expect(practiseMore(1, PRACTICE.eachMs + 1, PRACTICE.eachMs + 1)).toBe(false);
+    expect(practiseMore(5, PRACTICE.totalMs, 50)).toBe(false);
+    expect(practiseMore(PRACTICE.rebuilds, 0, 0)).toBe(false);
   });
 });

@@ -52,6 +52,22 @@ export async function renderFormats(paper: Paper, formats: readonly Format[], fi
   return bytes;
 }
 
+/**
+ * `file` built and rendered in `opts.formats` as buildOne would, in memory only: nothing is
+ * written (a rebuild for build --watch to practise on, cli/watch.ts). False if it does not build.
+ */
+export async function rehearse(file: string, opts: BuildOneOptions): Promise<boolean> {
+  try {
+    const png = opts.formats.includes('docx');
+    const built = await buildPaper(file, { templatesDir: opts.templates, charts: () => loadChartStage({ png }) });
+    await renderFormats(built.paper, opts.formats, file, {});
+    return true;
+  } catch (e) {
+    if (!isInputError(e)) throw e;
+    return false;
+  }
+}
+
 export async function buildOne(file: string, opts: BuildOneOptions): Promise<BuildOneResult> {
   const timings: Record<string, number> = {};
   try {

@@ -65,6 +65,11 @@ export abstract class JobWorker<Job, Reply extends { id: number; type: string }>
   /** What the worker failed with: no job goes to it from then on. */
   protected broken: Error | undefined;
 
+  /** The worker failed: it will not get ready. */
+  get failed(): boolean {
+    return this.broken !== undefined;
+  }
+
   /** `file`: the worker's entry; `name` names it in the error its jobs are given up with. */
   constructor(
     private readonly file: URL,

@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { displayPath, formatProblem, isInputError } from '../data/errors.js';
 import { buildBatch, defaultJobs, inFileOrder, threadsUsed } from '../batch/pool.js';
-import { buildOne, type BuildOneOptions, type BuildOneResult } from '../batch/build-one.js';
+import { buildOne, rehearse, type BuildOneOptions, type BuildOneResult } from '../batch/build-one.js';
 import { FORMATS, type Format } from '../paper/outputs.js';
 import { findTemplatesDir } from '../paper/project.js';
 import { watchPapers } from './watch.js';
@@ -16,7 +16,7 @@ import { diffReport } from './diff.js';
 import { buildPack } from './pack.js';
 import { keepHeapSmall } from './heap.js';
 import { optimiseOnlyHotCode } from './optimizer.js';
-import { allowPdfWorker } from '../render/pdf/worker-client.js';
+import { allowPdfWorker, pdfWorker } from '../render/pdf/worker-client.js';
 
 const HELP: Record<string, string> = {
   main: `committee-papers: committee papers (Word and PDF) from YAML figures and Handlebars wording
@@ -179,11 +179,27 @@ export async function main(argv: string[]): Promise<number> {
     const dirs = [...new Set(files.map((f) => findTemplatesDir(f, values.templates)))];
     // Rebuilds render the PDF on a thread of its own, once it is ready, while the DOCX is rendered here.
     allowPdfWorker(true);
-    watchPapers(files, dirs, async (f) => {
-      const r = await buildOne(f, opts);
-      report(r, opts.write);
-      return r;
-    }, (line) => process.stdout.write(line + '\n'));
+    const first = files[0];
+    watchPapers(
+      files,
+      dirs,
+      async (f) => {
+        const r = await buildOne(f, opts);
+        report(r, opts.write);
+        return r;
+      },
+      (line) => process.stdout.write(line + '\n'),
+      // Practice on the first paper, once its PDFs go to the PDF worker as a save's would.
+      first === undefined
+        ? undefined
+        : {
+            ready: () => {
+              const worker = opts.formats.includes('pdf') ? pdfWorker() : null;
+              return !worker || worker.ready || worker.failed;
+            },
+            rebuild: () => rehearse(first, opts),
+          },
+    );
     return new Promise<number>(() => {}); // runs until stopped
   }
   return build(files, opts, jobs);
