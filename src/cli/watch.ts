@@ -34,7 +34,7 @@ const QUIET_MS = 20;
  * cores after the first build. A change's rebuild waits for at most the practice rebuild
  * under way, and stops practice.
  */
-export const PRACTICE = {
+export const PRACTICE = Object.freeze({
   /** At most this many rebuilds, */
   rebuilds: 15,
   /** taking at most this long in all, */
@@ -43,7 +43,7 @@ export const PRACTICE = {
   eachMs: 250,
   /** Practice waits this long at most for the process to be ready for it (the PDF worker). */
   waitMs: 10_000,
-};
+});
 
 /** Whether to practise another rebuild after `done` of them, `spentMs` in all, the last `lastMs`. */
 export function practiseMore(done: number, spentMs: number, lastMs: number): boolean {

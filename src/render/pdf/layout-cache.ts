@@ -315,9 +315,9 @@ interface Encoding {
  */
 function encodeWithHexCache(embedded: EmbeddedFont, memory: FaceMemory): void {
   const font = embedded as unknown as Encoding;
-  if (typeof font.encode !== 'function' || typeof font.subset?.includeGlyph !== 'function' || !Array.isArray(font.widths) || !Array.isArray(font.unicode)) return;
+  const scale = (embedded as unknown as { scale?: unknown }).scale;
+  if (typeof font.encode !== 'function' || typeof font.subset?.includeGlyph !== 'function' || !Array.isArray(font.widths) || !Array.isArray(font.unicode) || typeof scale !== 'number') return;
   const hex: string[] = [];
-  const scale = (embedded as unknown as { scale: number }).scale;
   font.encode = function (this: Encoding & EmbeddedFont, text: string, features?: unknown): [string[], Position[]] {
     const res: string[] = [];
     const add = (glyphs: readonly { id: number }[]): void => {
