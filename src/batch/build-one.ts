@@ -52,15 +52,19 @@ export async function renderFormats(paper: Paper, formats: readonly Format[], fi
   return bytes;
 }
 
+/** `file` read into a paper, its charts drawn with the PNGs a written DOCX needs. */
+function readPaper(file: string, opts: BuildOneOptions, timings?: Record<string, number>) {
+  const png = opts.write && opts.formats.includes('docx');
+  return buildPaper(file, { templatesDir: opts.templates, charts: () => loadChartStage({ png }), timings });
+}
+
 /**
  * `file` built and rendered in `opts.formats` as buildOne would, in memory only: nothing is
  * written (a rebuild for build --watch to practise on, cli/watch.ts). False if it does not build.
  */
 export async function rehearse(file: string, opts: BuildOneOptions): Promise<boolean> {
   try {
-    const png = opts.formats.includes('docx');
-    const built = await buildPaper(file, { templatesDir: opts.templates, charts: () => loadChartStage({ png }) });
-    await renderFormats(built.paper, opts.formats, file, {});
+    await renderFormats((await readPaper(file, opts)).paper, opts.formats, file, {});
     return true;
   } catch (e) {
     if (!isInputError(e)) throw e;
@@ -72,8 +76,7 @@ export async function buildOne(file: string, opts: BuildOneOptions): Promise<Bui
   const timings: Record<string, number> = {};
   try {
     if (opts.write) warmUpRenderers(opts.formats);
-    const png = opts.write && opts.formats.includes('docx');
-    const built = await buildPaper(file, { templatesDir: opts.templates, charts: () => loadChartStage({ png }), timings });
+    const built = await readPaper(file, opts, timings);
     const result: BuildOneResult = { file, ok: true, written: [], problems: [], warnings: built.warnings, sources: built.sources, timings };
     if (!opts.write) return result;
     const bytes = await renderFormats(built.paper, opts.formats, file, timings);

@@ -283,16 +283,16 @@ function rememberIn(embedded: EmbeddedFont): void {
   const original = embedded.layoutCached;
   if (!memory || typeof original !== 'function') return;
   if (typeof embedded.layout === 'function') embedded.layout = layoutByWords;
-  // This document's runs by word, as pdfkit's layoutCache keeps them, in a Map: each word is
-  // a new string, and an object's keys are looked up in V8's string table first.
+  // This document's runs by word, every one as pdfkit's layoutCache would keep it, in a Map:
+  // each word is a new string, and an object's keys are looked up in V8's string table first.
   const runs = new Map<string, PdfkitRun>();
   embedded.layoutCached = function (this: EmbeddedFont, text: string): PdfkitRun {
     if (!this.layoutCache) return original.call(this, text);
-    let run = runs.get(text) ?? this.layoutCache[text];
+    let run = runs.get(text);
     if (run) return run;
     const recorded = memory.words.get(text);
-    if (recorded === null || (recorded && recorded.touched.length > 0 && hides(memory, recorded))) return original.call(this, text);
-    run = recorded === undefined ? layOutAndRecord(this, original, memory, text) : replay(memory, recorded);
+    if (recorded === null || (recorded && recorded.touched.length > 0 && hides(memory, recorded))) run = original.call(this, text);
+    else run = recorded === undefined ? layOutAndRecord(this, original, memory, text) : replay(memory, recorded);
     runs.set(text, run);
     return run;
   };
