@@ -6,6 +6,7 @@ import type PDFDocument from 'pdfkit';
 import type { HouseLayout } from '../../document/model.js';
 import { FONT_NAME, type FontStyle, type Measure } from './fonts.js';
 import { baselineOffset, type LinkIds, type Line } from './layout.js';
+import { pdfNumber, textOperand } from './layout-cache.js';
 import { LinkScope, type StructElem, type Tagger } from './tagging.js';
 
 export type Doc = typeof PDFDocument;
@@ -53,8 +54,41 @@ const FRAGMENT_OPTIONS = Object.freeze({ lineBreak: false, baseline: 'alphabetic
 /** Draws one string with its baseline at `baseline`. */
 export function drawString(ctx: RenderContext, text: string, style: FontStyle, size: number, x: number, baseline: number, color = TEXT_COLOR): void {
   if (text === '') return;
-  ctx.doc.font(FONT_NAME[style]).fontSize(size).fillColor(color);
-  drawText(ctx.doc, text, x, baseline);
+  const doc = ctx.doc;
+  doc.font(FONT_NAME[style]).fontSize(size);
+  const fill = fillOperators(color);
+  if (fill !== null && !text.includes('\n') && writeFragment(doc as unknown as FragmentState, text, x, baseline, fill)) {
+    // As fillColor(color) and text() leave the document.
+    (doc as unknown as { _fillColor: unknown })._fillColor = [color, undefined];
+    doc.x = x;
+    doc.y = baseline;
+    return;
+  }
+  doc.fillColor(color);
+  drawText(doc, text, x, baseline);
+}
+
+/** The operators pdfkit's fillColor writes, by colour ('#RRGGBB' only). */
+const fillColors = new Map<string, string>();
+
+/** What fillColor(color) writes for a '#RRGGBB' colour (RGB as fractions of 255); null for any other colour. */
+function fillOperators(color: string): string | null {
+  let ops = fillColors.get(color);
+  if (ops === undefined) {
+    if (!/^#[0-9A-Fa-f]{6}$/.test(color)) return null;
+    const hex = parseInt(color.slice(1), 16);
+    ops = `/DeviceRGB cs\n${[hex >> 16, (hex >> 8) & 0xff, hex & 0xff].map((part) => part / 255).join(' ')} scn`;
+    fillColors.set(color, ops);
+  }
+  return ops;
+}
+
+/** The parts of pdfkit's document _fragment uses, as far as drawText writes them itself. */
+interface FragmentState {
+  _font?: { id?: unknown; ref?(): unknown };
+  _fontSize?: unknown;
+  page?: { height?: unknown; fonts?: Record<string, unknown> };
+  addContent(data: string): unknown;
 }
 
 /** Draws one string in the document's current font, size and colour, its baseline at `baseline`. */
@@ -64,10 +98,46 @@ export function drawText(doc: Doc, text: string, x: number, baseline: number): v
     // The same operators as text() writes, without its option handling and measuring.
     doc.x = x;
     doc.y = baseline;
-    fragment.call(doc, text, x, baseline, FRAGMENT_OPTIONS);
+    if (!writeFragment(doc as unknown as FragmentState, text, x, baseline, '')) fragment.call(doc, text, x, baseline, FRAGMENT_OPTIONS);
   } else {
     doc.text(text, x, baseline, { lineBreak: false, baseline: 'alphabetic' } as PDFKit.Mixins.TextOptions);
   }
+}
+
+/**
+ * Writes what pdfkit's _fragment writes for `text` with FRAGMENT_OPTIONS (baseline at y, no
+ * spacing, scaling, link or decoration): `q`, the flip back to PDF's upward y (`cm`), the
+ * text object, `Q`; byte for byte, with the TJ operand made from each word's part, kept per
+ * document (layout-cache.ts), instead of glyph by glyph per string drawn. False (nothing
+ * written) where the text needs pdfkit's own writing: a glyph offset, or an unknown pdfkit.
+ * `fill`: fillColor's operators, written first ('' for none).
+ */
+function writeFragment(doc: FragmentState, text: string, x: number, y: number, fill: string): boolean {
+  const font = doc._font;
+  const size = doc._fontSize;
+  const page = doc.page;
+  if (!font || typeof font.id !== 'string' || typeof font.ref !== 'function' || typeof size !== 'number') return false;
+  if (!page || typeof page.height !== 'number' || !page.fonts) return false;
+  const operand = textOperand(font, text);
+  if (operand === null) return false;
+  const height = page.height;
+  // pdfkit's save(), transform() and restore() around the text leave its matrix as it was.
+  if (page.fonts[font.id] == null) page.fonts[font.id] = font.ref();
+  const ops = [
+    ...(fill === '' ? [] : fill.split('\n')),
+    'q',
+    `1 0 0 -1 0 ${pdfNumber(height)} cm`,
+    'BT',
+    `1 0 0 1 ${pdfNumber(x)} ${pdfNumber(height - y)} Tm`,
+    `/${font.id} ${pdfNumber(size)} Tf`,
+    ...(operand === '' ? [] : [`${operand} TJ`]),
+    'ET',
+    'Q',
+  ];
+  // One write where nothing watches the operators one by one (withActualText does).
+  if (Object.hasOwn(doc, 'addContent')) for (const op of ops) doc.addContent(op);
+  else doc.addContent(ops.join('\n'));
+  return true;
 }
 
 /** Where the text of a line goes in the structure tree. */

@@ -318,31 +318,82 @@ function encodeWithHexCache(embedded: EmbeddedFont, memory: FaceMemory): void {
   const scale = (embedded as unknown as { scale?: unknown }).scale;
   if (typeof font.encode !== 'function' || typeof font.subset?.includeGlyph !== 'function' || !Array.isArray(font.widths) || !Array.isArray(font.unicode) || typeof scale !== 'number') return;
   const hex: string[] = [];
+  /** The glyph put in the subset (as pdfkit's encode does): its id there, as 4-digit hex. */
+  const include = (g: { id: number }): string => {
+    const glyph = g as { id: number; advanceWidth: number; codePoints: number[] };
+    const gid = font.subset.includeGlyph(glyph.id);
+    if (font.widths[gid] == null) font.widths[gid] = (memory.advances[glyph.id] ??= glyph.advanceWidth) * scale;
+    if (font.unicode[gid] == null) font.unicode[gid] = glyph.codePoints;
+    return (hex[gid] ??= `0000${gid.toString(16)}`.slice(-4));
+  };
   font.encode = function (this: Encoding & EmbeddedFont, text: string, features?: unknown): [string[], Position[]] {
     const res: string[] = [];
-    const add = (glyphs: readonly { id: number }[]): void => {
-      for (const g of glyphs) {
-        const glyph = g as { id: number; advanceWidth: number; codePoints: number[] };
-        const gid = this.subset.includeGlyph(glyph.id);
-        res.push((hex[gid] ??= `0000${gid.toString(16)}`.slice(-4)));
-        if (this.widths[gid] == null) this.widths[gid] = (memory.advances[glyph.id] ??= glyph.advanceWidth) * scale;
-        if (this.unicode[gid] == null) this.unicode[gid] = glyph.codePoints;
-      }
-    };
     if (features || this.layout !== layoutByWords) {
       const run = this.layout(text, features);
-      add(run.glyphs);
+      for (const g of run.glyphs) res.push(include(g));
       return [res, run.positions];
     }
     // layoutByWords inline: each word's glyphs encoded as they come, without gathering them first.
     const positions: Position[] = [];
     for (const word of words(text)) {
       const run = this.layoutCached(word);
-      add(run.glyphs);
+      for (const g of run.glyphs) res.push(include(g));
       for (const p of run.positions) positions.push(p);
     }
     return [res, positions];
   };
+  if (font.layout !== layoutByWords) return;
+  // Each word's part of a TJ operand, by word: made (and its glyphs put in the subset) the
+  // first time the word is drawn in this document; null for a word with a glyph offset.
+  const parts = new Map<string, string | null>();
+  const partOf = (word: string): string | null => {
+    let part = parts.get(word);
+    if (part !== undefined) return part;
+    const run = embedded.layoutCached(word);
+    part = '';
+    for (const p of run.positions) if (p.xOffset || p.yOffset) part = null;
+    if (part !== null) {
+      for (let i = 0; i < run.glyphs.length; i++) {
+        part += include(run.glyphs[i]!);
+        const p = run.positions[i]!;
+        const kern = p.xAdvance - p.advanceWidth;
+        // pdfkit ends a string after a kerned glyph with its adjustment: "<...> -40 <...".
+        if (kern !== 0) part += `> ${pdfNumber(-kern)} <`;
+      }
+    }
+    parts.set(word, part);
+    return part;
+  };
+  textOperands.set(embedded, (text: string): string | null => {
+    let operand = '';
+    for (const word of words(text)) {
+      const part = partOf(word);
+      if (part === null) return null;
+      operand += part;
+    }
+    if (operand === '') return '';
+    // As pdfkit's _fragment closes the array: the last string with its glyph's adjustment (0 if none).
+    return operand.endsWith(' <') ? `[<${operand.slice(0, -2)}]` : `[<${operand}> 0]`;
+  });
+}
+
+/**
+ * By a document's EmbeddedFont: the operand of the TJ operator pdfkit's _fragment writes for
+ * a text (`[<hex> -kern <hex> 0]`), '' when the text has no glyphs, null when a glyph is
+ * offset (pdfkit then writes a Tm per offset glyph: left to pdfkit). Each word's part is made
+ * once per document, its glyphs put in the subset in the order pdfkit's encode would.
+ */
+const textOperands = new WeakMap<object, (text: string) => string | null>();
+
+export function textOperand(font: object, text: string): string | null {
+  const operand = textOperands.get(font);
+  return operand ? operand(text) : null;
+}
+
+/** pdfkit's number formatting in operators (PDFObject.number, then as a string). */
+export function pdfNumber(n: number): string {
+  if (!(n > -1e21 && n < 1e21)) throw new Error(`unsupported number: ${n}`);
+  return String(Math.round(n * 1e6) / 1e6);
 }
 
 /** The part of pdfkit's document this needs. */
