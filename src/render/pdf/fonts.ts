@@ -11,6 +11,7 @@
  * with the glyph cache emptied, and a file's bytes never depend on what the process
  * rendered before. The subset font files are remembered by their glyphs, in order.
  */
+import zlib from 'node:zlib';
 import { openFace } from '../../fonts/faces.js';
 import { fontStyle, type FontStyle } from '../../fonts/files.js';
 import { rememberLayouts } from './layout-cache.js';
@@ -69,10 +70,64 @@ function rememberSubsets(style: FontStyle, font: ParsedFont): void {
         file = encode.call(this);
         if (subsetFiles.size >= MAX_SUBSET_FILES) subsetFiles.delete(subsetFiles.keys().next().value as string);
         subsetFiles.set(key, file);
+        madeFiles.add(file);
       }
       return file;
     };
     return subset;
+  };
+}
+
+/** Subset files made by rememberSubsets, and those deflated (as pdfkit deflates a stream). */
+const madeFiles = new WeakSet<Uint8Array>();
+const deflatedFiles = new WeakMap<Uint8Array, Uint8Array>();
+
+/** The part of a pdfkit stream object (PDFReference) a font file goes through. */
+interface FontFileRef {
+  compress?: boolean;
+  data?: Record<string, unknown>;
+  write(chunk: Uint8Array): void;
+  end(chunk?: Uint8Array): void;
+  finalize(): void;
+}
+
+/**
+ * Makes a document's font (pdfkit's EmbeddedFont) write a remembered subset file deflated
+ * once per process rather than once per document: the same bytes, the same dictionary
+ * (Length, then Filter). pdfkit's embed() makes the font file's stream its first object.
+ */
+function deflateFontFileOnce(embedded: object): void {
+  const font = embedded as { embed?: () => unknown; document?: { ref?: (data?: unknown) => FontFileRef } };
+  const embed = font.embed;
+  const doc = font.document;
+  const makeRef = doc?.ref;
+  if (typeof embed !== 'function' || !doc || typeof makeRef !== 'function') return;
+  const ownRef = Object.hasOwn(doc, 'ref');
+  font.embed = function (this: typeof font) {
+    let first = true;
+    doc.ref = function (this: unknown, data?: unknown) {
+      const ref = makeRef.call(this, data);
+      if (first) {
+        first = false;
+        const end = ref.end;
+        ref.end = function (this: FontFileRef, chunk?: Uint8Array) {
+          if (!chunk || !madeFiles.has(chunk) || this.compress !== true || !this.data) return end.call(this, chunk);
+          let deflated = deflatedFiles.get(chunk);
+          if (!deflated) deflatedFiles.set(chunk, (deflated = zlib.deflateSync(chunk)));
+          this.compress = false;
+          this.write(deflated);
+          this.data.Filter = 'FlateDecode';
+          this.finalize();
+        };
+      }
+      return ref;
+    };
+    try {
+      return embed.call(this);
+    } finally {
+      if (ownRef) doc.ref = makeRef;
+      else delete (doc as { ref?: unknown }).ref;
+    }
   };
 }
 
@@ -97,7 +152,7 @@ function parsedFont(style: FontStyle): ParsedFont {
  * state replayed in each.
  */
 export function registerFonts(doc: FontDoc): void {
-  rememberLayouts(doc);
+  rememberLayouts(doc, deflateFontFileOnce);
   for (const style of Object.keys(FONT_NAME) as FontStyle[]) {
     doc.registerFont(FONT_NAME[style], parsedFont(style));
   }

@@ -143,6 +143,7 @@ async function renderDocument(meta: DocumentMeta, parts: readonly PartInput[], a
   const doc = new PDFDocument(options as unknown as PDFKit.PDFDocumentOptions);
   escapeXmpInfo(doc);
   batchPageContent(doc);
+  writeStringsNatively(doc);
 
   const chunks: Uint8Array[] = [];
   doc.on('data', (chunk: Uint8Array) => chunks.push(chunk));
@@ -476,6 +477,23 @@ function batchPageContent(doc: Doc): void {
   };
   current(); // the first page, added by the constructor
   pages.on('pageAdded', current);
+}
+
+/**
+ * pdfkit's _write turns each string it writes (each object's number, dictionary, `endobj`)
+ * into bytes with a loop in JavaScript, which the stream then wraps in a Buffer. Buffer's
+ * latin1 gives the same bytes (the low byte of each code unit) in one call, as a Buffer.
+ */
+function writeStringsNatively(doc: Doc): void {
+  const target = doc as unknown as { _write?: unknown; _offset?: unknown; push(chunk: Uint8Array): boolean };
+  if (typeof target._write !== 'function' || typeof target._offset !== 'number') {
+    throw new Error('PDF: this pdfkit has no _write() / _offset; check the pdfkit version (0.20 expected)');
+  }
+  target._write = function (this: { _offset: number; push(chunk: Uint8Array): boolean }, data: string | Uint8Array): void {
+    const bytes = data instanceof Uint8Array ? data : Buffer.from(`${data}\n`, 'latin1');
+    this.push(bytes);
+    this._offset += bytes.length;
+  };
 }
 
 /**

@@ -404,9 +404,10 @@ interface FontSelecting {
 
 /**
  * Makes every font `doc` selects (pdfkit creates a face's EmbeddedFont the first time it is
- * selected in a document) use the layouts remembered in this process.
+ * selected in a document) use the layouts remembered in this process; `adopted` is called
+ * with each such font as well.
  */
-export function rememberLayouts(doc: FontSelecting): void {
+export function rememberLayouts(doc: FontSelecting, adopted?: (font: object) => void): void {
   const select = doc.font;
   if (typeof select !== 'function') return;
   const seen = new WeakSet<object>();
@@ -414,6 +415,7 @@ export function rememberLayouts(doc: FontSelecting): void {
     if (typeof font !== 'object' || font === null || seen.has(font)) return;
     seen.add(font);
     rememberIn(font as EmbeddedFont);
+    adopted?.(font);
   };
   adopt(doc._font);
   doc.font = function (this: FontSelecting, ...args: unknown[]) {
