@@ -607,3 +607,40 @@ describe('LibreOffice', () => {
     }
   });
 });
+
+describe('DOCX parts remembered across documents', () => {
+  it('styles and theme come out as made afresh, each house layout with its own styles', async () => {
+    const { Packer } = await import('docx');
+    const { forgetRememberedParts } = await import('../src/render/docx/deterministic.js');
+    const formatter = (Packer as unknown as { compiler: { formatter: { format(...args: unknown[]): unknown } } }).compiler.formatter;
+    const formats = vi.spyOn(formatter, 'format');
+    const parts = async (bytes: Uint8Array): Promise<Record<string, string>> => {
+      const zip = await JSZip.loadAsync(bytes);
+      return { styles: await zip.file('word/styles.xml')!.async('string'), theme: await zip.file('word/theme/theme1.xml')!.async('string') };
+    };
+    const a = samplePaper();
+    const b: Paper = { ...samplePaper(), layout: { ...kentLayout, fontSize: 14, font: 'Verdana' } };
+    try {
+      forgetRememberedParts();
+      formats.mockClear();
+      const a1 = await renderDocx(a); // made afresh, and remembered
+      const fresh = formats.mock.calls.length;
+      const b1 = await renderDocx(b);
+      formats.mockClear();
+      const a2 = await renderDocx(a);
+      // Styles and theme were not formatted again.
+      expect(formats.mock.calls.length).toBe(fresh - 2);
+      const b2 = await renderDocx(b);
+      expect(Buffer.from(a2).equals(Buffer.from(a1))).toBe(true);
+      expect(Buffer.from(b2).equals(Buffer.from(b1))).toBe(true);
+      const [pa, pb] = [await parts(a1), await parts(b1)];
+      expect(pa.styles).toContain('w:ascii="Arial"');
+      expect(pb.styles).toContain('w:ascii="Verdana"');
+      expect(pb.styles).toContain('<w:sz w:val="28"/>');
+      expect(pb.styles).not.toContain('w:ascii="Arial"');
+      expect(pb.theme).toBe(pa.theme);
+    } finally {
+      formats.mockRestore();
+    }
+  });
+});

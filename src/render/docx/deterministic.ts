@@ -174,18 +174,73 @@ export type PackageFiles = ReadonlyMap<string, string | Uint8Array>;
 /** The part of docx's Packer that turns a Document into its package's files (not in docx's types). */
 interface DocxCompiler {
   compile(file: Document): Map<string, string | Uint8Array | ArrayBuffer>;
+  formatter?: { format(input: object, context: unknown): unknown };
 }
+
+/**
+ * A package part whose XML is fully determined by `key` (the options docx made it from):
+ * its XML is kept after the first document, and docx does not format it again.
+ */
+export interface RememberedPart {
+  /** The docx component docx's compiler formats as the part (such as `document.Styles`). */
+  component: object;
+  path: string;
+  key: string;
+}
+
+/** XML of remembered parts, by path and key. */
+const rememberedXml = new Map<string, string>();
+const MAX_REMEMBERED_XML = 64;
+
+/** Forget the remembered parts' XML (for the tests: the next documents make it afresh). */
+export function forgetRememberedParts(): void {
+  rememberedXml.clear();
+}
+
+/** What docx formats in place of a remembered part: replaced by the part's XML afterwards. */
+const STAND_IN = Object.freeze({ 'cp:remembered': Object.freeze({}) });
 
 /**
  * The files of `document`'s package, unzipped: what Packer.toBuffer would zip. docx's
  * Packer.pack is `zip(compiler.compile(file))`; the compiler is a private static of Packer.
+ * The `remembered` parts known from an earlier document are not formatted again.
  */
-export function compileDocument(document: Document): PackageFiles {
+export function compileDocument(document: Document, remembered: readonly RememberedPart[] = []): PackageFiles {
   const compiler = (Packer as unknown as { compiler?: DocxCompiler }).compiler;
   if (typeof compiler?.compile !== 'function') throw new Error('DOCX: this docx has no Packer.compiler.compile(); check the docx version (9.15 expected)');
+  const formatter = compiler.formatter;
+  const known = new Map<object, string>();
+  if (formatter && typeof formatter.format === 'function') {
+    for (const part of remembered) {
+      const xml = rememberedXml.get(`${part.path}\0${part.key}`);
+      if (xml !== undefined) known.set(part.component, xml);
+    }
+  }
   const files = new Map<string, string | Uint8Array>();
-  for (const [name, data] of compiler.compile(document)) {
-    files.set(name, typeof data === 'string' || data instanceof Uint8Array ? data : new Uint8Array(data));
+  const format = formatter?.format;
+  if (formatter && format && known.size > 0) {
+    formatter.format = function (this: unknown, input: object, context: unknown) {
+      return known.has(input) ? STAND_IN : format.call(this, input, context);
+    };
+  }
+  try {
+    for (const [name, data] of compiler.compile(document)) {
+      files.set(name, typeof data === 'string' || data instanceof Uint8Array ? data : new Uint8Array(data));
+    }
+  } finally {
+    if (formatter && format && known.size > 0) formatter.format = format;
+  }
+  for (const part of remembered) {
+    const xml = known.get(part.component);
+    if (xml !== undefined) {
+      if (!String(files.get(part.path)).includes('<cp:remembered/>')) throw new Error(`DOCX: ${part.path} was not formatted where expected`);
+      files.set(part.path, xml);
+    } else {
+      const made = files.get(part.path);
+      if (typeof made !== 'string') continue;
+      if (rememberedXml.size >= MAX_REMEMBERED_XML) rememberedXml.delete(rememberedXml.keys().next().value as string);
+      rememberedXml.set(`${part.path}\0${part.key}`, made);
+    }
   }
   return files;
 }

@@ -3,11 +3,11 @@
  * for the same Paper; and a Pack (several papers bound into one) to one Word document
  * with a section per part. Reads only the model.
  */
-import { Document, PageOrientation, Paragraph, SectionType, Table, type ISectionOptions } from 'docx';
+import { Document, PageOrientation, Paragraph, SectionType, Table, type ISectionOptions, type IStylesOptions } from 'docx';
 import type { DocumentMeta, HouseLayout, Pack, Paper } from '../../document/model.js';
 import { listsOf, renderBlocks } from './blocks.js';
 import { RenderContext } from './context.js';
-import { compileDocument, makeDeterministic, type PackageFiles } from './deterministic.js';
+import { compileDocument, makeDeterministic, type PackageFiles, type RememberedPart } from './deterministic.js';
 import { partBookmarkNames, type PartBookmarks } from './fields.js';
 import { renderFooter } from './footer.js';
 import { renderFront, renderHeading } from './front.js';
@@ -56,18 +56,31 @@ function coreOptions(meta: DocumentMeta) {
 }
 
 /** Builds the docx Document of `paper` and the facts its post-processing needs. */
-export function buildDocument(paper: Paper): { document: Document; tableCaptions: readonly string[]; pngs: PngSlots } {
+export function buildDocument(paper: Paper): { document: Document; tableCaptions: readonly string[]; pngs: PngSlots; remembered: RememberedPart[] } {
   const { layout, meta } = paper;
   const ctx = new RenderContext(layout);
   const children = paperChildren(paper, ctx);
 
+  const styles = stylesOptions(layout, meta.lang, ctx.metrics);
   const document = new Document({
     ...coreOptions(meta),
-    styles: stylesOptions(layout, meta.lang, ctx.metrics),
+    styles,
     numbering: numberingOptions(ctx.metrics, layout.font, listsOf(paper.blocks)),
     sections: [section(layout, ctx, children, false)],
   });
-  return { document, tableCaptions: ctx.tableCaptions, pngs: ctx.pngs };
+  return { document, tableCaptions: ctx.tableCaptions, pngs: ctx.pngs, remembered: rememberedParts(document, styles) };
+}
+
+/**
+ * The parts of the package made from nothing but their options: the styles (from the
+ * house layout, language and sizes) and docx's theme (no options). Their XML is kept
+ * across documents (deterministic.ts), a tenth of a paper's DOCX.
+ */
+function rememberedParts(document: Document, styles: IStylesOptions): RememberedPart[] {
+  return [
+    { component: document.Styles, path: 'word/styles.xml', key: JSON.stringify(styles) },
+    { component: document.Theme, path: 'word/theme/theme1.xml', key: 'docx default theme' },
+  ];
 }
 
 /**
@@ -76,9 +89,9 @@ export function buildDocument(paper: Paper): { document: Document; tableCaptions
  * async function's locals stay alive across its awaits, and the DOCX writer then waits for the
  * charts' PNGs while the PDF is rendered (a 100-page paper's peak was 10-20 MiB higher).
  */
-function compiled<T extends { document: Document }>(built: T): Omit<T, 'document'> & { files: PackageFiles } {
-  const { document, ...rest } = built;
-  return { ...rest, files: compileDocument(document) };
+function compiled<T extends { document: Document; remembered: readonly RememberedPart[] }>(built: T): Omit<T, 'document' | 'remembered'> & { files: PackageFiles } {
+  const { document, remembered, ...rest } = built;
+  return { ...rest, files: compileDocument(document, remembered) };
 }
 
 /** Renders `paper` as a DOCX file. The same Paper gives the same bytes, whatever the clock. */
@@ -93,7 +106,7 @@ export async function renderDocx(paper: Paper): Promise<Uint8Array> {
  * part's layout (a part with other heading sizes gets them as direct formatting); each
  * part has its own lists, so its paragraph numbers start at 1 again.
  */
-export function buildPackDocument(pack: Pack): { document: Document; tableCaptions: readonly string[]; bookmarks: readonly PartBookmarks[]; pngs: PngSlots } {
+export function buildPackDocument(pack: Pack): { document: Document; tableCaptions: readonly string[]; bookmarks: readonly PartBookmarks[]; pngs: PngSlots; remembered: RememberedPart[] } {
   const first = pack.parts[0];
   if (!first) throw new Error('DOCX: the pack has no parts');
   const styleLayout = first.paper.layout;
@@ -120,13 +133,14 @@ export function buildPackDocument(pack: Pack): { document: Document; tableCaptio
     numbering.push(...paperNumbering(ctx.metrics, part.paper.layout.font, listsOf(part.paper.blocks), ctx.numberingPrefix));
     sections.push(section(part.paper.layout, ctx, children, true));
   }
+  const styles = stylesOptions(styleLayout, pack.meta.lang, new RenderContext(styleLayout).metrics);
   const document = new Document({
     ...coreOptions(pack.meta),
-    styles: stylesOptions(styleLayout, pack.meta.lang, new RenderContext(styleLayout).metrics),
+    styles,
     numbering: { config: numbering },
     sections,
   });
-  return { document, tableCaptions, bookmarks: pack.parts.map((p) => bookmarks.get(p.id)!), pngs };
+  return { document, tableCaptions, bookmarks: pack.parts.map((p) => bookmarks.get(p.id)!), pngs, remembered: rememberedParts(document, styles) };
 }
 
 /**
