@@ -8,7 +8,7 @@ import type { HouseLayout, PageRef } from '../../document/model.js';
 import { pageRefRuns } from './fields.js';
 import type { RunFormat } from './inlines.js';
 import { LegalTracker } from './numbering.js';
-import { PngSlots } from './png-slots.js';
+import { ChartImages } from './chart-images.js';
 import { pageMetrics, ptToHalfPt, SPACE_AFTER_PARAGRAPH, type PageMetrics } from './units.js';
 
 export interface RenderContextOptions {
@@ -30,7 +30,7 @@ export interface RenderContextOptions {
    */
   styleLayout?: HouseLayout;
   /** The charts' PNGs of the whole document; a pack's parts share one. */
-  pngs?: PngSlots;
+  images?: ChartImages;
 }
 
 export class RenderContext {
@@ -40,7 +40,7 @@ export class RenderContext {
   readonly tableCaptions: string[];
   readonly numberingPrefix: string;
   readonly styleLayout: HouseLayout;
-  readonly pngs: PngSlots;
+  readonly images: ChartImages;
   private readonly bookmarks: ReadonlyMap<string, { start: string; end: string }> | undefined;
   private readonly listInstances = new Map<string, number>();
   private pageBreakPending = false;
@@ -56,7 +56,7 @@ export class RenderContext {
     this.numberingPrefix = options.numberingPrefix ?? '';
     this.bookmarks = options.bookmarks;
     this.styleLayout = options.styleLayout ?? layout;
-    this.pngs = options.pngs ?? new PngSlots();
+    this.images = options.images ?? new ChartImages();
   }
 
   /** A new list instance of `reference`, so that each list counts from its start again. */

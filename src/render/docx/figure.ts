@@ -39,9 +39,9 @@ export function renderFigure(figure: Figure, ctx: RenderContext): (Paragraph | D
 
   const image = new ImageRun({
     type: 'svg',
-    data: Buffer.from(figure.svg, 'utf8'),
-    // The PNG may still be being drawn: it replaces its stand-in after docx compiles.
-    fallback: { type: 'png', data: ctx.pngs.standIn(figure) },
+    // Stand-ins, replaced by the SVG and PNG after docx compiles (chart-images.ts).
+    data: ctx.images.svg(figure),
+    fallback: { type: 'png', data: ctx.images.png(figure) },
     transformation: size,
     altText: { name: figure.id, description: figure.alt, title: figure.title },
   });

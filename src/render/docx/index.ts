@@ -12,7 +12,7 @@ import { partBookmarkNames, type PartBookmarks } from './fields.js';
 import { renderFooter } from './footer.js';
 import { renderFront, renderHeading } from './front.js';
 import { numberingOptions, paperNumbering } from './numbering.js';
-import { PngSlots } from './png-slots.js';
+import { ChartImages } from './chart-images.js';
 import { stylesOptions } from './styles.js';
 import { A4, mmToTwip } from './units.js';
 
@@ -56,7 +56,7 @@ function coreOptions(meta: DocumentMeta) {
 }
 
 /** Builds the docx Document of `paper` and the facts its post-processing needs. */
-export function buildDocument(paper: Paper): { document: Document; tableCaptions: readonly string[]; pngs: PngSlots; remembered: RememberedPart[] } {
+export function buildDocument(paper: Paper): { document: Document; tableCaptions: readonly string[]; images: ChartImages; remembered: RememberedPart[] } {
   const { layout, meta } = paper;
   const ctx = new RenderContext(layout);
   const children = paperChildren(paper, ctx);
@@ -68,7 +68,7 @@ export function buildDocument(paper: Paper): { document: Document; tableCaptions
     numbering: numberingOptions(ctx.metrics, layout.font, listsOf(paper.blocks)),
     sections: [section(layout, ctx, children, false)],
   });
-  return { document, tableCaptions: ctx.tableCaptions, pngs: ctx.pngs, remembered: rememberedParts(document, styles) };
+  return { document, tableCaptions: ctx.tableCaptions, images: ctx.images, remembered: rememberedParts(document, styles) };
 }
 
 /**
@@ -96,8 +96,8 @@ function compiled<T extends { document: Document; remembered: readonly Remembere
 
 /** Renders `paper` as a DOCX file. The same Paper gives the same bytes, whatever the clock. */
 export async function renderDocx(paper: Paper): Promise<Uint8Array> {
-  const { files, tableCaptions, pngs } = compiled(buildDocument(paper));
-  return makeDeterministic(await pngs.fill(files), paper.meta, { tableCaptions });
+  const { files, tableCaptions, images } = compiled(buildDocument(paper));
+  return makeDeterministic(await images.fill(files), paper.meta, { tableCaptions });
 }
 
 /**
@@ -106,7 +106,7 @@ export async function renderDocx(paper: Paper): Promise<Uint8Array> {
  * part's layout (a part with other heading sizes gets them as direct formatting); each
  * part has its own lists, so its paragraph numbers start at 1 again.
  */
-export function buildPackDocument(pack: Pack): { document: Document; tableCaptions: readonly string[]; bookmarks: readonly PartBookmarks[]; pngs: PngSlots; remembered: RememberedPart[] } {
+export function buildPackDocument(pack: Pack): { document: Document; tableCaptions: readonly string[]; bookmarks: readonly PartBookmarks[]; images: ChartImages; remembered: RememberedPart[] } {
   const first = pack.parts[0];
   if (!first) throw new Error('DOCX: the pack has no parts');
   const styleLayout = first.paper.layout;
@@ -121,11 +121,11 @@ export function buildPackDocument(pack: Pack): { document: Document; tableCaptio
   }
   const bookmarks = partBookmarkNames(pack.parts.map((p) => p.id));
   const tableCaptions: string[] = [];
-  const pngs = new PngSlots();
+  const images = new ChartImages();
   const numbering = [];
   const sections: ISectionOptions[] = [];
   for (const [k, part] of pack.parts.entries()) {
-    const ctx = new RenderContext(part.paper.layout, { numberingPrefix: `part${k + 1}-`, tableCaptions, bookmarks, styleLayout, pngs });
+    const ctx = new RenderContext(part.paper.layout, { numberingPrefix: `part${k + 1}-`, tableCaptions, bookmarks, styleLayout, images });
     const children = [...paperChildren(part.paper, ctx)];
     // A part ends with a paragraph, not a table: its end bookmark (the target of the
     // agenda's PAGEREF) must stand in the body, where every reader finds it.
@@ -140,7 +140,7 @@ export function buildPackDocument(pack: Pack): { document: Document; tableCaptio
     numbering: { config: numbering },
     sections,
   });
-  return { document, tableCaptions, bookmarks: pack.parts.map((p) => bookmarks.get(p.id)!), pngs, remembered: rememberedParts(document, styles) };
+  return { document, tableCaptions, bookmarks: pack.parts.map((p) => bookmarks.get(p.id)!), images, remembered: rememberedParts(document, styles) };
 }
 
 /**
@@ -149,6 +149,6 @@ export function buildPackDocument(pack: Pack): { document: Document; tableCaptio
  * The same Pack gives the same bytes, whatever the clock.
  */
 export async function renderPackDocx(pack: Pack): Promise<Uint8Array> {
-  const { files, tableCaptions, bookmarks, pngs } = compiled(buildPackDocument(pack));
-  return makeDeterministic(await pngs.fill(files), pack.meta, { tableCaptions, partBookmarks: bookmarks });
+  const { files, tableCaptions, bookmarks, images } = compiled(buildPackDocument(pack));
+  return makeDeterministic(await images.fill(files), pack.meta, { tableCaptions, partBookmarks: bookmarks });
 }
