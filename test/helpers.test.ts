@@ -133,3 +133,16 @@ describe('counts, shares and targets', () => {
     expect(() => render('{{money x}}', { x: 'lots' })).toThrow(/expected an amount in pounds, found "lots"/);
   });
 });
+
+describe('renderInline (the layout meta lines)', () => {
+  it('renders a compiled line again with other data, and reports an error at every build', async () => {
+    const { renderInline } = await import('../src/template/engine.js');
+    const data = { house: defaultHouseStyle, charts: [] } as unknown as RenderData;
+    const line = '{{meta.subject}}: {{month meta.month}}';
+    expect(renderInline(line, { meta: { subject: 'CAMHS', month: '2016-09' } }, data, 'layout.yaml')).toBe('CAMHS: September 2016');
+    expect(renderInline(line, { meta: { subject: 'HOSC', month: '2019-01' } }, data, 'layout.yaml')).toBe('HOSC: January 2019');
+    for (let i = 0; i < 2; i++) {
+      expect(() => renderInline('{{meta.title}}', { meta: {} }, data, 'layout.yaml')).toThrow(/^layout\.yaml:1:3: the template asks for "title"/);
+    }
+  });
+});

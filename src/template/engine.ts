@@ -151,12 +151,27 @@ export function loadTemplateSet(layoutDir: string, paperDir: string): TemplateSe
   };
 }
 
+/**
+ * One-line templates compiled, by source: a paper's title, subject, author, language and
+ * date are rendered at every build (Handlebars compiles a template into JavaScript code).
+ */
+const inlineTemplates = new Map<string, Handlebars.TemplateDelegate>();
+const MAX_INLINE_TEMPLATES = 256;
+let inlineEnv: typeof Handlebars | undefined;
+
 /** Render a one-line template (e.g. the layout's document title "{{meta.subject}}") as plain text. */
 export function renderInline(source: string, context: unknown, data: RenderData, file: string): string {
   try {
-    const hb = Handlebars.create();
-    hb.registerHelper(helpers);
-    const fn = hb.compile(source, { strict: true, noEscape: true });
+    let fn = inlineTemplates.get(source);
+    if (!fn) {
+      if (!inlineEnv) {
+        inlineEnv = Handlebars.create();
+        inlineEnv.registerHelper(helpers);
+      }
+      fn = inlineEnv.compile(source, { strict: true, noEscape: true });
+      if (inlineTemplates.size >= MAX_INLINE_TEMPLATES) inlineTemplates.clear();
+      inlineTemplates.set(source, fn);
+    }
     return fn(context, { data });
   } catch (e) {
     annotate(e, file);
