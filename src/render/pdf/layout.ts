@@ -110,8 +110,16 @@ interface Box {
 
 type Token = { kind: 'word'; boxes: Box[] } | { kind: 'space'; box: Box } | { kind: 'break' };
 
-const SPACE = /( +)/;
+/** A box, with `link` only when it has one. */
+function makeBox(text: string, style: FontStyle, width: number, link: LinkTarget | undefined): Box {
+  return link ? { text, style, width, link } : { text, style, width };
+}
 
+/**
+ * The runs as words (boxes of one or more runs) and spaces, each run split into its runs of
+ * spaces and of other characters. Every part is measured, in order, spaces too: measuring
+ * lays text out in the document's fonts, which is part of what makes the file (layout-cache.ts).
+ */
 function tokenize(runs: readonly Run[], size: number, measure: Measure): Token[] {
   const tokens: Token[] = [];
   let word: Box[] | null = null;
@@ -125,16 +133,21 @@ function tokenize(runs: readonly Run[], size: number, measure: Measure): Token[]
       tokens.push({ kind: 'break' });
       continue;
     }
-    for (const part of run.text.split(SPACE)) {
-      if (part === '') continue;
-      const box: Box = { text: part, style: run.style, width: measure(run.style, size, part), ...(run.link ? { link: run.link } : {}) };
-      if (part[0] === ' ') {
+    const { text, style, link } = run;
+    for (let start = 0; start < text.length; ) {
+      const spaces = text.charCodeAt(start) === 32;
+      let end = start + 1;
+      while (end < text.length && (text.charCodeAt(end) === 32) === spaces) end++;
+      const part = text.slice(start, end);
+      const width = measure(style, size, part);
+      start = end;
+      if (spaces) {
         endWord();
         // Several spaces in a row collapse to one.
         const last = tokens[tokens.length - 1];
-        if (!last || last.kind !== 'space') tokens.push({ kind: 'space', box: { ...box, text: ' ', width: measure(run.style, size, ' ') } });
+        if (!last || last.kind !== 'space') tokens.push({ kind: 'space', box: makeBox(' ', style, measure(style, size, ' '), link) });
       } else {
-        (word ??= []).push(box);
+        (word ??= []).push(makeBox(part, style, width, link));
       }
     }
   }
@@ -237,14 +250,14 @@ export function breakLines(runs: readonly Run[], width: number, size: number, me
       if (line.length === 0 && wordW > width + 0.01) {
         // fall through to the splitting loop below
       } else {
-        line.push(...boxes);
+        for (const b of boxes) line.push(b);
         lineW += wordW;
         pendingSpace = null;
         continue;
       }
     } else if (wordW <= width + 0.01) {
       newLine();
-      line.push(...boxes);
+      for (const b of boxes) line.push(b);
       lineW = wordW;
       continue;
     } else {
@@ -287,7 +300,7 @@ function toLine(boxes: readonly Box[]): Line {
       last.text += box.text;
       last.width += box.width;
     } else {
-      fragments.push({ text: box.text, style: box.style, x, width: box.width, ...(box.link ? { link: box.link } : {}) });
+      fragments.push(box.link ? { text: box.text, style: box.style, x, width: box.width, link: box.link } : { text: box.text, style: box.style, x, width: box.width });
     }
     x += box.width;
   }
