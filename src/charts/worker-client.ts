@@ -22,6 +22,7 @@
 import { isMainThread, type Worker } from 'node:worker_threads';
 import { workerEntry } from '../bundle/running.js';
 import { JobWorker, workerFileExists } from '../bundle/worker-thread.js';
+import { collectsBetweenRebuilds } from '../bundle/young-generation.js';
 import { ChartError, noPng, pngFailure } from './errors.js';
 import { keepRasterizerMemory } from './png.js';
 import type { ChartInput, DrawnChart, VegaDrawing } from './render.js';
@@ -46,7 +47,8 @@ type Message =
 export class ChartWorker extends JobWorker<Job, Message> {
   /** `atOnce`: every chart goes to the worker from the first, none is drawn here meanwhile. */
   constructor(atOnce = false) {
-    super(WORKER_FILE, 'chart worker');
+    // In build --watch it collects its young generation between rebuilds, as this thread does.
+    super(WORKER_FILE, 'chart worker', { collectBetweenRebuilds: collectsBetweenRebuilds() });
     this.ready = atOnce;
   }
 

@@ -5,13 +5,15 @@
  * thread pool (png.ts) while the next charts are drawn: the paper waits for its SVGs, and
  * only its DOCX for the PNGs.
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { codeCacheCheckpoint } from '../bundle/running.js';
+import { collectBetweenRebuilds, collectWhenIdle } from '../bundle/young-generation.js';
 import { ChartError } from './errors.js';
 import { rasterize } from './png.js';
 import { drawVega, loadEngine, type ChartInput } from './render.js';
 
 const port = parentPort!;
+collectBetweenRebuilds((workerData as { collectBetweenRebuilds?: boolean } | undefined)?.collectBetweenRebuilds === true);
 const charts: { id: number; input: ChartInput }[] = [];
 let drawing = false;
 
@@ -33,7 +35,9 @@ let drawnAny = false;
 
 /** Whenever the thread has nothing left to do after drawing: by the first time, it has compiled what drawing needs. */
 function whenIdle(): void {
-  if (drawnAny && pngsPending === 0 && charts.length === 0) codeCacheCheckpoint();
+  const idle = (): boolean => pngsPending === 0 && charts.length === 0 && !drawing;
+  if (drawnAny && idle()) codeCacheCheckpoint();
+  if (idle()) collectWhenIdle(idle);
 }
 
 /** The chart's PNG, on libuv's thread pool (png.ts limits how many are made at once). */

@@ -17,6 +17,7 @@ import { buildPack } from './pack.js';
 import { keepHeapSmall } from './heap.js';
 import { optimiseOnlyHotCode } from './optimizer.js';
 import { allowPdfWorker, pdfWorker } from '../render/pdf/worker-client.js';
+import { collectBetweenRebuilds } from '../bundle/young-generation.js';
 
 const HELP: Record<string, string> = {
   main: `committee-papers: committee papers (Word and PDF) from YAML figures and Handlebars wording
@@ -179,6 +180,8 @@ export async function main(argv: string[]): Promise<number> {
     const dirs = [...new Set(files.map((f) => findTemplatesDir(f, values.templates)))];
     // Rebuilds render the PDF on a thread of its own, once it is ready, while the DOCX is rendered here.
     allowPdfWorker(true);
+    // Each thread collects its young generation between rebuilds (bundle/young-generation.ts).
+    collectBetweenRebuilds(true);
     const first = files[0];
     watchPapers(
       files,
