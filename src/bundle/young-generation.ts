@@ -47,6 +47,23 @@ function obtain(): Collect | null {
   }
 }
 
+/** Work under way on this thread (afterWork). */
+let working = 0;
+
+/**
+ * Runs `work` (a rebuild, a PDF), then collects the young generation once no work given here
+ * is under way on this thread.
+ */
+export async function afterWork<T>(work: () => Promise<T>): Promise<T> {
+  working++;
+  try {
+    return await work();
+  } finally {
+    working--;
+    collectWhenIdle(() => working === 0);
+  }
+}
+
 /**
  * Collects this thread's young generation once the work under way has ended (a macrotask
  * later), if it is enabled and `stillIdle()` then.

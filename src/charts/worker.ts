@@ -35,9 +35,13 @@ let drawnAny = false;
 
 /** Whenever the thread has nothing left to do after drawing: by the first time, it has compiled what drawing needs. */
 function whenIdle(): void {
-  const idle = (): boolean => pngsPending === 0 && charts.length === 0 && !drawing;
-  if (drawnAny && idle()) codeCacheCheckpoint();
-  if (idle()) collectWhenIdle(idle);
+  if (!idle()) return;
+  if (drawnAny) codeCacheCheckpoint();
+  collectWhenIdle(idle);
+}
+
+function idle(): boolean {
+  return pngsPending === 0 && charts.length === 0 && !drawing;
 }
 
 /** The chart's PNG, on libuv's thread pool (png.ts limits how many are made at once). */

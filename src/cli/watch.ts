@@ -5,7 +5,7 @@
  */
 import { readdirSync, statSync, watch as fsWatch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
-import { collectWhenIdle } from '../bundle/young-generation.js';
+import { afterWork } from '../bundle/young-generation.js';
 import { displayPath } from '../data/errors.js';
 
 export interface BuildResult {
@@ -141,23 +141,16 @@ export function watchPapers(
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
 
-  // Rebuilds (and practice rebuilds) under way: the young generation is collected when none is.
-  let busy = 0;
-  const idle = (): boolean => busy === 0;
-  const run = async (files: string[]) => {
-    busy++;
-    try {
+  // Rebuilds, and practice rebuilds, are followed by a young-generation collection (afterWork).
+  const run = (files: string[]) =>
+    afterWork(async () => {
       for (const f of files) {
         const started = performance.now();
         const r = await buildOne(f);
         if (r.sources.length) sources.set(f, new Set(r.sources.map((s) => path.resolve(s))));
         log(`${r.ok ? 'rebuilt' : 'failed'} ${f} in ${Math.round(performance.now() - started)} ms${r.ok ? '' : ' (last good output kept)'}`);
       }
-    } finally {
-      busy--;
-      collectWhenIdle(idle);
-    }
-  };
+    });
 
   const affected = (changed: string[]): string[] =>
     dataFiles.filter((d) => {
@@ -210,10 +203,7 @@ export function watchPapers(
     running = running.then(async () => {
       if (changed || closed) return;
       const started = performance.now();
-      busy++;
-      const ok = await practice.rebuild().catch(() => false);
-      busy--;
-      collectWhenIdle(idle);
+      const ok = await afterWork(() => practice.rebuild().catch(() => false));
       const ms = performance.now() - started;
       practised++;
       spentMs += ms;

@@ -192,6 +192,10 @@ export interface RememberedPart {
 const rememberedXml = new Map<string, string>();
 const MAX_REMEMBERED_XML = 64;
 
+function rememberedKey(part: RememberedPart): string {
+  return `${part.path}\0${part.key}`;
+}
+
 /** Forget the remembered parts' XML (for the tests: the next documents make it afresh). */
 export function forgetRememberedParts(): void {
   rememberedXml.clear();
@@ -209,26 +213,27 @@ export function compileDocument(document: Document, remembered: readonly Remembe
   const compiler = (Packer as unknown as { compiler?: DocxCompiler }).compiler;
   if (typeof compiler?.compile !== 'function') throw new Error('DOCX: this docx has no Packer.compiler.compile(); check the docx version (9.15 expected)');
   const formatter = compiler.formatter;
+  const format = typeof formatter?.format === 'function' ? formatter.format : undefined;
   const known = new Map<object, string>();
-  if (formatter && typeof formatter.format === 'function') {
+  if (format) {
     for (const part of remembered) {
-      const xml = rememberedXml.get(`${part.path}\0${part.key}`);
+      const xml = rememberedXml.get(rememberedKey(part));
       if (xml !== undefined) known.set(part.component, xml);
     }
   }
-  const files = new Map<string, string | Uint8Array>();
-  const format = formatter?.format;
-  if (formatter && format && known.size > 0) {
+  const standIns = formatter && format && known.size > 0;
+  if (standIns) {
     formatter.format = function (this: unknown, input: object, context: unknown) {
       return known.has(input) ? STAND_IN : format.call(this, input, context);
     };
   }
+  const files = new Map<string, string | Uint8Array>();
   try {
     for (const [name, data] of compiler.compile(document)) {
       files.set(name, typeof data === 'string' || data instanceof Uint8Array ? data : new Uint8Array(data));
     }
   } finally {
-    if (formatter && format && known.size > 0) formatter.format = format;
+    if (standIns) formatter.format = format;
   }
   for (const part of remembered) {
     const xml = known.get(part.component);
@@ -239,7 +244,7 @@ export function compileDocument(document: Document, remembered: readonly Remembe
       const made = files.get(part.path);
       if (typeof made !== 'string') continue;
       if (rememberedXml.size >= MAX_REMEMBERED_XML) rememberedXml.delete(rememberedXml.keys().next().value as string);
-      rememberedXml.set(`${part.path}\0${part.key}`, made);
+      rememberedXml.set(rememberedKey(part), made);
     }
   }
   return files;

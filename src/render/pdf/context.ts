@@ -54,18 +54,8 @@ const FRAGMENT_OPTIONS = Object.freeze({ lineBreak: false, baseline: 'alphabetic
 /** Draws one string with its baseline at `baseline`. */
 export function drawString(ctx: RenderContext, text: string, style: FontStyle, size: number, x: number, baseline: number, color = TEXT_COLOR): void {
   if (text === '') return;
-  const doc = ctx.doc;
-  doc.font(FONT_NAME[style]).fontSize(size);
-  const fill = fillOperators(color);
-  if (fill !== null && !text.includes('\n') && writeFragment(doc as unknown as FragmentState, text, x, baseline, fill)) {
-    // As fillColor(color) and text() leave the document.
-    (doc as unknown as { _fillColor: unknown })._fillColor = [color, undefined];
-    doc.x = x;
-    doc.y = baseline;
-    return;
-  }
-  doc.fillColor(color);
-  drawText(doc, text, x, baseline);
+  ctx.doc.font(FONT_NAME[style]).fontSize(size);
+  drawText(ctx.doc, text, x, baseline, color);
 }
 
 /** The operators pdfkit's fillColor writes, by colour ('#RRGGBB' only). */
@@ -91,15 +81,26 @@ interface FragmentState {
   addContent(data: string): unknown;
 }
 
-/** Draws one string in the document's current font, size and colour, its baseline at `baseline`. */
-export function drawText(doc: Doc, text: string, x: number, baseline: number): void {
+/**
+ * Draws one string in the document's current font and size, its baseline at `baseline`: in
+ * `color` (as fillColor(color) would set it first), or in the current colour.
+ */
+export function drawText(doc: Doc, text: string, x: number, baseline: number, color?: string): void {
   const fragment = (doc as unknown as { _fragment?: Fragment })._fragment;
   if (typeof fragment === 'function' && !text.includes('\n')) {
     // The same operators as text() writes, without its option handling and measuring.
     doc.x = x;
     doc.y = baseline;
-    if (!writeFragment(doc as unknown as FragmentState, text, x, baseline, '')) fragment.call(doc, text, x, baseline, FRAGMENT_OPTIONS);
+    const fill = color === undefined ? '' : fillOperators(color);
+    if (fill !== null && writeFragment(doc as unknown as FragmentState, text, x, baseline, fill)) {
+      // As fillColor(color) leaves the document.
+      if (color !== undefined) (doc as unknown as { _fillColor: unknown })._fillColor = [color, undefined];
+      return;
+    }
+    if (color !== undefined) doc.fillColor(color);
+    fragment.call(doc, text, x, baseline, FRAGMENT_OPTIONS);
   } else {
+    if (color !== undefined) doc.fillColor(color);
     doc.text(text, x, baseline, { lineBreak: false, baseline: 'alphabetic' } as PDFKit.Mixins.TextOptions);
   }
 }

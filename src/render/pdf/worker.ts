@@ -6,13 +6,12 @@
 import { parentPort } from 'node:worker_threads';
 import type { Paper } from '../../document/model.js';
 import { codeCacheCheckpoint } from '../../bundle/running.js';
-import { collectBetweenRebuilds, collectWhenIdle } from '../../bundle/young-generation.js';
+import { afterWork, collectBetweenRebuilds } from '../../bundle/young-generation.js';
 import { AccessibilityError, renderPdf, warmUp } from './index.js';
 
 const port = parentPort!;
 // There is a PDF worker only in build --watch: it collects its young generation between papers.
 collectBetweenRebuilds(true);
-let rendering = 0;
 
 export type PdfRequest = { id: number; paper: Paper; warmUp?: false } | { id: -1; paper: Paper; warmUp: true };
 
@@ -40,7 +39,6 @@ async function getReady(paper: Paper): Promise<void> {
 }
 
 async function render(id: number, paper: Paper): Promise<void> {
-  rendering++;
   try {
     const pdf = await renderPdf(paper);
     // Copied to the main thread, not transferred: a small file may sit in the Buffer pool.
@@ -48,9 +46,6 @@ async function render(id: number, paper: Paper): Promise<void> {
   } catch (e) {
     if (e instanceof AccessibilityError) port.postMessage({ id, type: 'inaccessible', problems: e.problems } satisfies PdfReply);
     else port.postMessage({ id, type: 'failed', internal: e instanceof Error ? (e.stack ?? e.message) : String(e) } satisfies PdfReply);
-  } finally {
-    rendering--;
-    collectWhenIdle(() => rendering === 0);
   }
 }
 
@@ -61,5 +56,5 @@ port.on('message', (msg: PdfRequest) => {
     });
     return;
   }
-  void render(msg.id, msg.paper);
+  void afterWork(() => render(msg.id, msg.paper));
 });
