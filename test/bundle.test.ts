@@ -101,7 +101,8 @@ describe('the code cache of the bundle', () => {
   });
 
   it('is saved for each kind of worker thread, which starts from its own bundle', () => {
-    // --jobs 3: a lane on the main thread with a chart worker, and a lane on a batch worker.
+    // --jobs 3: two lanes on batch workers, the first with a chart worker of its own (batch/pool.ts).
+    // Each worker saves before the answer it may end on (the process ends once the papers are in).
     const r = spawnSync(process.execPath, [bin, 'build', 'data', '--jobs', '3', '--out', 'batch'], { cwd: project, encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/built 3 of 3 papers .* with 3 jobs/);

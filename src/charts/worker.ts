@@ -22,6 +22,7 @@ async function drawNext(): Promise<void> {
   try {
     const drawn = await drawVega(input);
     drawnAny = true;
+    if (input.png === false) beforeAnswer(0);
     port.postMessage({ id, type: 'drawn', drawn });
     if (input.png !== false) rasterizeAndSend(id, drawn.svg);
   } catch (e) {
@@ -33,11 +34,20 @@ async function drawNext(): Promise<void> {
 let pngsPending = 0;
 let drawnAny = false;
 
-/** Whenever the thread has nothing left to do after drawing: by the first time, it has compiled what drawing needs. */
+/**
+ * Before an answer that may be the last the main thread waits for (none drawing or queued
+ * after it, and `pending` PNGs besides its own): by then the thread has compiled what
+ * drawing needs, and the process may end as soon as the answer is in, so the bundle's code
+ * cache is saved first (at most once, some 0.1 s). Saved after the answer, it was lost when
+ * the process ended first.
+ */
+function beforeAnswer(pending: number): void {
+  if (drawnAny && pngsPending === pending && charts.length === 0) codeCacheCheckpoint();
+}
+
+/** Whenever the thread has nothing left to do: its young generation is collected (in build --watch). */
 function whenIdle(): void {
-  if (!idle()) return;
-  if (drawnAny) codeCacheCheckpoint();
-  collectWhenIdle(idle);
+  if (idle()) collectWhenIdle(idle);
 }
 
 function idle(): boolean {
@@ -50,7 +60,10 @@ function rasterizeAndSend(id: number, svg: string): void {
   rasterize(svg)
     .then(
       // Copied to the main thread, not transferred: a small PNG may sit in the Buffer pool.
-      (png) => port.postMessage({ id, type: 'png', png }),
+      (png) => {
+        if (!drawing) beforeAnswer(1);
+        port.postMessage({ id, type: 'png', png });
+      },
       (e: unknown) => port.postMessage({ id, type: 'pngFailed', message: e instanceof Error ? e.message : String(e) }),
     )
     .finally(() => {
