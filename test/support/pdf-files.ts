@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { pdfinfo, pdftotext } from './readers.js';
 
 /**
@@ -49,4 +49,16 @@ export function pageText(file: string, page: number): string {
 /** How many pages pdfinfo counts. */
 export function pageCount(file: string): number {
   return Number(pdfinfo(file).Pages);
+}
+
+/** The fonts pdffonts lists: at least two, every one embedded, every one a subset of Arimo. */
+export function expectArimoOnly(file: string): void {
+  const rows = run('pdffonts', [file]).trim().split('\n').slice(2);
+  expect(rows.length).toBeGreaterThanOrEqual(2);
+  for (const row of rows) {
+    const cols = row.trim().split(/\s+/);
+    // name type... emb sub uni objectID gen: emb is the 5th column from the end.
+    expect(cols[cols.length - 5], row).toBe('yes');
+    expect(cols[0], row).toMatch(/^[A-Z]{6}\+Arimo-(Regular|Bold|Italic|BoldItalic)$/);
+  }
 }
