@@ -29,6 +29,7 @@ export function collectBetweenRebuilds(on: boolean): void {
   enabled = on;
 }
 
+/** Whether this thread collects between rebuilds (the chart worker is told it when started). */
 export function collectsBetweenRebuilds(): boolean {
   return enabled;
 }

@@ -124,8 +124,7 @@ export function loadTemplateSet(layoutDir: string, paperDir: string): TemplateSe
     }
   }
 
-  const hb = Handlebars.create();
-  hb.registerHelper(helpers);
+  const hb = helperEnvironment();
   hb.registerHelper('chart', (...args: unknown[]) => new hb.SafeString(chartHelper(...args)));
   for (const [name, file] of partialFiles) {
     const fn = compileFile(file);
@@ -151,6 +150,13 @@ export function loadTemplateSet(layoutDir: string, paperDir: string): TemplateSe
   };
 }
 
+/** A Handlebars environment of its own, with the house helpers (helpers.ts). */
+function helperEnvironment(): typeof Handlebars {
+  const hb = Handlebars.create();
+  hb.registerHelper(helpers);
+  return hb;
+}
+
 /**
  * One-line templates compiled, by source: a paper's title, subject, author, language and
  * date are rendered at every build (Handlebars compiles a template into JavaScript code).
@@ -164,10 +170,7 @@ export function renderInline(source: string, context: unknown, data: RenderData,
   try {
     let fn = inlineTemplates.get(source);
     if (!fn) {
-      if (!inlineEnv) {
-        inlineEnv = Handlebars.create();
-        inlineEnv.registerHelper(helpers);
-      }
+      inlineEnv ??= helperEnvironment();
       fn = inlineEnv.compile(source, { strict: true, noEscape: true });
       if (inlineTemplates.size >= MAX_INLINE_TEMPLATES) inlineTemplates.clear();
       inlineTemplates.set(source, fn);

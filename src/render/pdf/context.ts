@@ -59,15 +59,16 @@ export function drawString(ctx: RenderContext, text: string, style: FontStyle, s
 }
 
 /** The operators pdfkit's fillColor writes, by colour ('#RRGGBB' only). */
-const fillColors = new Map<string, string>();
+const fillColors = new Map<string, readonly string[]>();
+const NO_FILL: readonly string[] = Object.freeze([]);
 
 /** What fillColor(color) writes for a '#RRGGBB' colour (RGB as fractions of 255); null for any other colour. */
-function fillOperators(color: string): string | null {
+function fillOperators(color: string): readonly string[] | null {
   let ops = fillColors.get(color);
   if (ops === undefined) {
     if (!/^#[0-9A-Fa-f]{6}$/.test(color)) return null;
     const hex = parseInt(color.slice(1), 16);
-    ops = `/DeviceRGB cs\n${[hex >> 16, (hex >> 8) & 0xff, hex & 0xff].map((part) => part / 255).join(' ')} scn`;
+    ops = Object.freeze(['/DeviceRGB cs', `${[hex >> 16, (hex >> 8) & 0xff, hex & 0xff].map((part) => part / 255).join(' ')} scn`]);
     fillColors.set(color, ops);
   }
   return ops;
@@ -91,7 +92,7 @@ export function drawText(doc: Doc, text: string, x: number, baseline: number, co
     // The same operators as text() writes, without its option handling and measuring.
     doc.x = x;
     doc.y = baseline;
-    const fill = color === undefined ? '' : fillOperators(color);
+    const fill = color === undefined ? NO_FILL : fillOperators(color);
     if (fill !== null && writeFragment(doc as unknown as FragmentState, text, x, baseline, fill)) {
       // As fillColor(color) leaves the document.
       if (color !== undefined) (doc as unknown as { _fillColor: unknown })._fillColor = [color, undefined];
@@ -111,9 +112,9 @@ export function drawText(doc: Doc, text: string, x: number, baseline: number, co
  * text object, `Q`; byte for byte, with the TJ operand made from each word's part, kept per
  * document (layout-cache.ts), instead of glyph by glyph per string drawn. False (nothing
  * written) where the text needs pdfkit's own writing: a glyph offset, or an unknown pdfkit.
- * `fill`: fillColor's operators, written first ('' for none).
+ * `fill`: fillColor's operators, written first.
  */
-function writeFragment(doc: FragmentState, text: string, x: number, y: number, fill: string): boolean {
+function writeFragment(doc: FragmentState, text: string, x: number, y: number, fill: readonly string[]): boolean {
   const font = doc._font;
   const size = doc._fontSize;
   const page = doc.page;
@@ -125,7 +126,7 @@ function writeFragment(doc: FragmentState, text: string, x: number, y: number, f
   // pdfkit's save(), transform() and restore() around the text leave its matrix as it was.
   if (page.fonts[font.id] == null) page.fonts[font.id] = font.ref();
   const ops = [
-    ...(fill === '' ? [] : fill.split('\n')),
+    ...fill,
     'q',
     `1 0 0 -1 0 ${pdfNumber(height)} cm`,
     'BT',
